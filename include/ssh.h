@@ -1,0 +1,102 @@
+#ifndef DROVER_SSH_H
+#define DROVER_SSH_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "strvec.h"
+
+/*
+ * The SSH transport (libssh2): one session per host, kept open for the whole
+ * run; every remote command is a new channel on it.
+ */
+
+enum hostkey_policy {
+	HOSTKEY_STRICT,     /* unknown and changed keys fail the host (default) */
+	HOSTKEY_ACCEPT_NEW, /* unknown keys are added to known_hosts; changed fail */
+	HOSTKEY_NO,         /* unknown keys accepted, not added; changed still fail */
+};
+
+struct ssh_opts {
+	char *host;                   /* address or name to connect to */
+	int port;                     /* 0: from ssh_config, else 22 */
+	char *user;                   /* NULL: from ssh_config, else login name */
+	char *password;               /* for password / keyboard-interactive auth */
+	char *key_passphrase;         /* for encrypted keys */
+	struct strvec identity_files; /* tried in order after the agent */
+	int identities_only;
+	char *known_hosts;            /* user file; default ~/.ssh/known_hosts */
+	char *global_known_hosts;     /* default /etc/ssh/ssh_known_hosts */
+	enum hostkey_policy policy;
+	int connect_timeout;          /* seconds; 0: default 10 */
+	int keepalive_interval;       /* seconds; 0: default 15 */
+	/* set flags so later sources don't override earlier ones (OpenSSH rule) */
+	unsigned set_port : 1, set_user : 1, set_known_hosts : 1, set_policy : 1,
+		set_timeout : 1, set_identities_only : 1, set_global_known_hosts : 1,
+		set_host : 1;
+};
+
+void ssh_opts_init(struct ssh_opts *o);
+void ssh_opts_release(struct ssh_opts *o);
+
+/*
+ * Applies OpenSSH options given as "-o Key=Value" / "-oKey value" words in an
+ * ansible_ssh_common_args-style string. First value wins, as in OpenSSH.
+ * Options drover does not implement produce one line each in warnings.
+ * Returns 0, or -1 with a message in err (unbalanced quotes, bad value).
+ */
+int ssh_opts_apply_args(struct ssh_opts *o, const char *args, struct buf *warnings,
+			struct buf *err);
+/*
+ * Applies ~/.ssh/config-style file for the given host alias: Host patterns
+ * (globs, !negation), HostName (%h), User, Port, IdentityFile (~, %d, %u, %h,
+ * %r), IdentitiesOnly, ConnectTimeout, UserKnownHostsFile,
+ * GlobalKnownHostsFile, StrictHostKeyChecking. First value wins. A missing
+ * file is not an error. Returns 0 or -1 with "file:line: message".
+ */
+int ssh_opts_apply_config(struct ssh_opts *o, const char *path, const char *alias,
+			  struct buf *err);
+
+/* Result codes. */
+#define SSH_OK 0
+#define SSH_ERR_UNREACHABLE -1 /* connect, handshake, host key, auth: host UNREACHABLE */
+#define SSH_ERR_TIMEOUT -2     /* the command ran past its timeout */
+#define SSH_ERR_CHANNEL -3     /* the session broke mid-command: host UNREACHABLE */
+
+struct ssh_conn;
+
+/*
+ * Connects, verifies the host key against known_hosts per o->policy, and
+ * authenticates (agent, identity files, password). Returns SSH_OK with *out
+ * set, or SSH_ERR_UNREACHABLE with a message naming the host in err (for an
+ * unknown key, its SHA256 fingerprint as OpenSSH prints it).
+ */
+int ssh_connect(const struct ssh_opts *o, struct ssh_conn **out, struct buf *err);
+
+struct ssh_exec_result {
+	struct buf out;   /* remote stdout, binary-safe */
+	struct buf errb;  /* remote stderr, binary-safe */
+	int exit_status;  /* -1 if the remote side gave none */
+	char *exit_signal; /* e.g. "KILL", or NULL; owned */
+};
+void ssh_exec_result_init(struct ssh_exec_result *r);
+void ssh_exec_result_release(struct ssh_exec_result *r);
+
+/*
+ * Runs cmd on a new channel; writes in[0..inlen) to its stdin, then EOF;
+ * reads stdout and stderr concurrently (no deadlock on big outputs).
+ * timeout_ms 0 = none. Returns SSH_OK, SSH_ERR_TIMEOUT (channel closed,
+ * the session stays usable) or SSH_ERR_CHANNEL with err set.
+ */
+int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, int timeout_ms,
+	     struct ssh_exec_result *res, struct buf *err);
+
+/* Sends a keepalive if one is due; returns SSH_OK or SSH_ERR_CHANNEL. */
+int ssh_keepalive(struct ssh_conn *c);
+void ssh_close(struct ssh_conn *c);
+
+/* Process-wide libssh2 setup; call once before forking workers. */
+int ssh_global_init(void);
+
+#endif
