@@ -35,10 +35,23 @@ struct ssh_opts {
 	unsigned set_port : 1, set_user : 1, set_known_hosts : 1, set_policy : 1,
 		set_timeout : 1, set_identities_only : 1, set_global_known_hosts : 1,
 		set_host : 1;
+	unsigned set_keepalive : 1, finished : 1;
+	int no_tcp_tweaks;            /* 1: skip TCP_NODELAY/TCP_QUICKACK (benchmarks) */
 };
 
 void ssh_opts_init(struct ssh_opts *o);
 void ssh_opts_release(struct ssh_opts *o);
+/* Deep copy of src into dst (dst is initialised here). */
+void ssh_opts_copy(struct ssh_opts *dst, const struct ssh_opts *src);
+/*
+ * Fills what no source set: port 22, the local login name, ~/.ssh/known_hosts,
+ * /etc/ssh/ssh_known_hosts, timeouts, and the default identity files
+ * (~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist) when none was given.
+ * ssh_connect does this on its own copy; call it to show effective values.
+ */
+void ssh_opts_finish(struct ssh_opts *o);
+/* Parses yes|no|accept-new|ask|off|true|false; returns 0 or -1. */
+int ssh_opts_parse_policy(const char *s, enum hostkey_policy *out);
 
 /*
  * Applies OpenSSH options given as "-o Key=Value" / "-oKey value" words in an
@@ -57,6 +70,9 @@ int ssh_opts_apply_args(struct ssh_opts *o, const char *args, struct buf *warnin
  */
 int ssh_opts_apply_config(struct ssh_opts *o, const char *path, const char *alias,
 			  struct buf *err);
+/* The same, appending one line per ignored keyword/Include/Match to warnings. */
+int ssh_opts_apply_config_warn(struct ssh_opts *o, const char *path, const char *alias,
+			       struct buf *warnings, struct buf *err);
 
 /* Result codes. */
 #define SSH_OK 0
