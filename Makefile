@@ -7,7 +7,7 @@ SANITIZE  ?=
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wwrite-strings -Wvla -Wformat=2
 CFLAGS    ?= -O2 -g
-CPPFLAGS  += -Iinclude -Ibuild/gen
+CPPFLAGS  += -D_GNU_SOURCE -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 

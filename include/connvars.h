@@ -1,0 +1,40 @@
+#ifndef DROVER_CONNVARS_H
+#define DROVER_CONNVARS_H
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "config.h"
+
+/*
+ * How to reach a host, from its variables (ansible_host, ansible_port,
+ * ansible_user, ansible_password, ansible_ssh_private_key_file,
+ * ansible_connection, ansible_ssh_common_args, ansible_ssh_extra_args,
+ * ansible_ssh_known_hosts_file, ansible_become*), the command line and the
+ * configuration. Precedence, highest first: host variables (extra vars
+ * included), command-line flags, ansible.cfg / ANSIBLE_*, ~/.ssh/config.
+ */
+struct conn_defaults {
+	const struct config *cfg;
+	const char *user;          /* -u */
+	const char *private_key;   /* --private-key */
+	const char *password;      /* -k */
+	const char *known_hosts;   /* --known-hosts */
+	const char *policy;        /* --host-key-checking: strict|accept-new|no */
+	const char *connection;    /* -c */
+	const char *ssh_common_args, *ssh_extra_args;
+	int timeout;               /* -T, 0: from config */
+	int become;                /* -b */
+	const char *become_user;   /* --become-user */
+};
+
+/*
+ * The "conn" object of a job (see runner.h) for a host with vars.
+ * Returns a new reference, or NULL with err set (unsupported connection).
+ */
+json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *err);
+
+/* The job's "become" object, or NULL when the host does not become. New reference. */
+json_t *connvars_become(json_t *vars, const struct conn_defaults *d);
+
+#endif

@@ -1,0 +1,36 @@
+#ifndef DROVER_EXECUTOR_H
+#define DROVER_EXECUTOR_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/*
+ * The fork-based executor: up to `forks` worker processes, each running
+ * jobs (see runner.h) one at a time and keeping the SSH sessions it opened.
+ * Jobs carry a key (the host's index): a key's jobs go back to the worker
+ * that holds its session, so a host keeps one session for the whole run.
+ * A job waiting behind a worker stuck for more than a few seconds may be
+ * taken by an idle one (which then opens its own session), so a hung host
+ * never holds up the others. A worker that dies or outlives its job's
+ * deadline costs only its job: that host fails, the rest go on.
+ */
+struct executor;
+
+/* Returns a new executor; no process is started before the first run. */
+struct executor *executor_new(int forks);
+
+typedef void (*executor_result_fn)(size_t job, json_t *outcome, void *data);
+
+/*
+ * Runs jobs[0..nr), job i keyed by keys[i]; calls fn(i, outcome, data) as
+ * each finishes (outcome is borrowed for the call). Returns 0, or -1 if
+ * SIGINT/SIGTERM arrived: every worker has then been killed and reaped, and
+ * the jobs not reported never will be.
+ */
+int executor_run(struct executor *ex, json_t **jobs, const size_t *keys, size_t nr,
+		 executor_result_fn fn, void *data);
+
+/* Ends the workers (closing their sessions) and frees ex. Accepts NULL. */
+void executor_free(struct executor *ex);
+
+#endif

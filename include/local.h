@@ -1,0 +1,16 @@
+#ifndef DROVER_LOCAL_H
+#define DROVER_LOCAL_H
+
+#include "buf.h"
+#include "ssh.h"
+
+/*
+ * ansible_connection=local: runs cmd with /bin/sh -c on the controller with
+ * the same contract as ssh_exec (stdin data then EOF, stdout and stderr read
+ * concurrently, exit status, timeout). Returns SSH_OK, SSH_ERR_TIMEOUT (the
+ * command's process group is killed) or SSH_ERR_CHANNEL (could not start).
+ */
+int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
+	       struct ssh_exec_result *res, struct buf *err);
+
+#endif

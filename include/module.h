@@ -1,0 +1,68 @@
+#ifndef DROVER_MODULE_H
+#define DROVER_MODULE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * Modules as the controller sees them: a table of descriptors, each backed
+ * by a POSIX sh script under modules/ (embedded in the binary) or run raw.
+ * A script's header comment is its documentation and its option spec:
+ *   # option: NAME type=str|bool|int|path|list|raw [default=V] [required]  text
+ */
+
+enum module_kind {
+	MODULE_SCRIPT, /* modules/<script>.sh, result protocol of modules/_lib.sh */
+	MODULE_RAW,    /* the argument string runs as is; no module is sent */
+};
+
+struct module {
+	const char *name;      /* canonical short name: command, shell, ... */
+	enum module_kind kind;
+	const char *script;    /* modules/<script>.sh */
+	unsigned free_form : 1;  /* takes a free-form string (-a 'uptime') */
+	unsigned no_json : 1;    /* results print as command output (Ansible's MODULE_NO_JSON) */
+	unsigned uses_shell : 1; /* command run through /bin/sh */
+};
+
+enum option_type { OPT_STR, OPT_BOOL, OPT_INT, OPT_PATH, OPT_LIST, OPT_RAW };
+
+struct module_option {
+	char *name;
+	enum option_type type;
+	char *def;    /* default as text, or NULL */
+	int required;
+};
+
+/* Finds a module by name, also as ansible.builtin.NAME / ansible.legacy.NAME. */
+const struct module *module_find(const char *name);
+
+/*
+ * The script sent to hosts for m: prelude + module text, and its SHA-256 in
+ * hex, which names the copy cached on each host. Callers build it once and
+ * keep it; module_payload_release frees the insides.
+ */
+struct module_payload {
+	struct buf text;
+	char sha256[65];
+};
+void module_payload_build(const struct module *m, struct module_payload *out);
+void module_payload_release(struct module_payload *p);
+
+/*
+ * Checks args (an object, as from kv_parse or a playbook) against the
+ * module's options: unknown options, missing required ones and values of
+ * the wrong type fail with Ansible's wording. Applies defaults, converts
+ * booleans to true/false. Returns a new object, or NULL with err set.
+ */
+json_t *module_check_args(const struct module *m, json_t *args, struct buf *err);
+
+/*
+ * Writes the module's stdin stream: "N\n", N lines of sh assignments for
+ * every argument (lists as NAME_0.., NAME_n), the marker, then data.
+ */
+void module_encode_args(json_t *args, const char *marker, struct buf *out);
+
+#endif

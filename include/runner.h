@@ -1,0 +1,31 @@
+#ifndef DROVER_RUNNER_H
+#define DROVER_RUNNER_H
+
+#include <jansson.h>
+
+/*
+ * Runs jobs (one module on one host) inside an executor worker. A runner
+ * keeps every SSH session it opened, so a host's later tasks reuse its
+ * session, and the module scripts it has built.
+ *
+ * A job is a JSON object:
+ *   host     inventory_hostname
+ *   conn     {host, port, user, password, key_passphrase, identity_files[],
+ *             identities_only, known_hosts, policy (strict|accept-new|no),
+ *             connect_timeout, ssh_args, ssh_config, local}
+ *   module   module name
+ *   args     arguments already checked by module_check_args
+ *   timeout  task timeout in seconds (0: none)
+ *   become   {"user": NAME} or absent
+ * The outcome is {"status": "ok"|"failed"|"unreachable", "result": {...}}.
+ */
+struct runner;
+
+struct runner *runner_new(void);
+void runner_free(struct runner *r);
+
+/* Runs job; returns a new reference to its outcome. Never NULL. */
+json_t *runner_run(struct runner *r, json_t *job);
+
+
+#endif

@@ -1,0 +1,516 @@
+/*
+ * drover adhoc PATTERN -i INV [-m MODULE] [-a ARGS] ...: one module on every
+ * matching host, as `ansible` runs it, with Ansible's output and exit codes.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "connvars.h"
+#include "executor.h"
+#include "extravars.h"
+#include "inventory.h"
+#include "kv.h"
+#include "module.h"
+#include "output.h"
+#include "prompt.h"
+#include "ssh.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define EXIT_OK 0
+#define EXIT_ERROR 1
+#define EXIT_FAILED 2
+#define EXIT_UNREACHABLE 4
+#define EXIT_PARSE 4
+#define EXIT_OPTIONS 5
+#define EXIT_INTERRUPTED 99
+
+struct adhoc_opts {
+	const char *pattern;
+	struct strvec inventories;
+	const char *module_name;
+	const char *module_args;
+	const char *limit;
+	int forks;
+	int verbosity;
+	int one_line;
+	int json;
+	int list_hosts;
+	int ask_pass;
+	int task_timeout;
+	json_t *extra_vars;
+	struct conn_defaults conn;
+};
+
+/* What the result callback needs, and what it counts. */
+struct adhoc_run {
+	struct output out;
+	struct host **hosts;
+	const struct module *module;
+	json_t *json_hosts; /* --json: host -> result */
+	json_t *stats;      /* --json: host -> counts */
+	size_t failed, unreachable;
+};
+
+static const char usage_text[] =
+	"usage: drover adhoc PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [-f FORKS]\n"
+	"                    [-u USER] [--private-key FILE] [-k] [-b [--become-user USER]]\n"
+	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-T SECONDS]\n"
+	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
+	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
+	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n";
+
+enum {
+	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_JSON, OPT_TASK_TIMEOUT,
+	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_LIST_HOSTS,
+};
+
+static const struct option long_options[] = {
+	{ "inventory", required_argument, NULL, 'i' },
+	{ "module-name", required_argument, NULL, 'm' },
+	{ "args", required_argument, NULL, 'a' },
+	{ "forks", required_argument, NULL, 'f' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
+	{ "key-file", required_argument, NULL, OPT_PRIVATE_KEY },
+	{ "ask-pass", no_argument, NULL, 'k' },
+	{ "become", no_argument, NULL, 'b' },
+	{ "become-user", required_argument, NULL, OPT_BECOME_USER },
+	{ "become-method", required_argument, NULL, OPT_BECOME_METHOD },
+	{ "extra-vars", required_argument, NULL, 'e' },
+	{ "limit", required_argument, NULL, 'l' },
+	{ "one-line", no_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "task-timeout", required_argument, NULL, OPT_TASK_TIMEOUT },
+	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
+	{ "host-key-checking", required_argument, NULL, OPT_HOST_KEY_CHECKING },
+	{ "connection", required_argument, NULL, 'c' },
+	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
+	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
+	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+__attribute__((format(printf, 1, 2)))
+static int bad_option(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ERROR! ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return EXIT_OPTIONS;
+}
+
+static int positive_number(const char *s, int *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (!*s || *end || n < 0 || n > 1000000)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static int check_policy(const char *p)
+{
+	return strcmp(p, "strict") && strcmp(p, "accept-new") && strcmp(p, "no") ? -1 : 0;
+}
+
+/* One option; returns 0, or the exit code to stop with. */
+static int take_option(struct adhoc_opts *o, int c, const char *arg)
+{
+	struct buf err = BUF_INIT;
+	int r = 0;
+
+	switch (c) {
+	case 'i': strvec_push(&o->inventories, arg); break;
+	case 'm': o->module_name = arg; break;
+	case 'a': o->module_args = arg; break;
+	case 'f':
+		if (positive_number(arg, &o->forks) < 0 || !o->forks)
+			r = bad_option("invalid forks value '%s'", arg);
+		break;
+	case 'u': o->conn.user = arg; break;
+	case OPT_PRIVATE_KEY: o->conn.private_key = arg; break;
+	case 'k': o->ask_pass = 1; break;
+	case 'b': o->conn.become = 1; break;
+	case OPT_BECOME_USER: o->conn.become_user = arg; break;
+	case OPT_BECOME_METHOD:
+		if (strcmp(arg, "sudo"))
+			r = bad_option("become method '%s' is not supported yet (drover has sudo)", arg);
+		break;
+	case 'e':
+		if (extravars_add(o->extra_vars, arg, &err) < 0)
+			r = bad_option("%s", err.buf);
+		break;
+	case 'l': o->limit = arg; break;
+	case 'o': o->one_line = 1; break;
+	case OPT_JSON: o->json = 1; break;
+	case 'v': o->verbosity++; break;
+	case 'T':
+		if (positive_number(arg, &o->conn.timeout) < 0)
+			r = bad_option("invalid timeout '%s'", arg);
+		break;
+	case OPT_TASK_TIMEOUT:
+		if (positive_number(arg, &o->task_timeout) < 0)
+			r = bad_option("invalid task timeout '%s'", arg);
+		break;
+	case OPT_KNOWN_HOSTS: o->conn.known_hosts = arg; break;
+	case OPT_HOST_KEY_CHECKING:
+		if (check_policy(arg) < 0)
+			r = bad_option("--host-key-checking takes strict, accept-new or no, not '%s'", arg);
+		o->conn.policy = arg;
+		break;
+	case 'c': o->conn.connection = arg; break;
+	case OPT_SSH_COMMON: o->conn.ssh_common_args = arg; break;
+	case OPT_SSH_EXTRA: o->conn.ssh_extra_args = arg; break;
+	case OPT_LIST_HOSTS: o->list_hosts = 1; break;
+	case 'h': fputs(usage_text, stdout); r = -1; break;
+	default: r = bad_option("%s", "unknown or incomplete option");
+	}
+	buf_release(&err);
+	return r;
+}
+
+static int parse_options(struct adhoc_opts *o, int argc, char **argv)
+{
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+i:m:a:f:u:kbe:l:ovT:c:h", long_options, NULL)) != -1)
+		if ((r = take_option(o, c, optarg)))
+			return r;
+	if (optind != argc - 1)
+		return bad_option("%s", optind >= argc ? "missing host pattern" :
+						      "one host pattern only (options go before or after it)");
+	o->pattern = argv[optind];
+	return 0;
+}
+
+/* ---- hosts ---- */
+
+static int load_inventory(struct inventory *inv, const struct adhoc_opts *o,
+			  const struct config *cfg)
+{
+	const struct strvec *src = o->inventories.nr ? &o->inventories : &cfg->inventory;
+	struct buf err = BUF_INIT;
+	size_t i;
+
+	if (!src->nr && inventory_load(inv, "/etc/ansible/hosts", &err) < 0)
+		buf_reset(&err); /* no inventory at all: only patterns that match nothing */
+	for (i = 0; i < src->nr; i++) {
+		if (inventory_load(inv, src->v[i], &err) < 0) {
+			fprintf(stderr, "ERROR! %s\n", err.buf);
+			buf_release(&err);
+			return -1;
+		}
+	}
+	buf_release(&err);
+	return 0;
+}
+
+static int select_hosts(const struct inventory *inv, const struct adhoc_opts *o,
+			struct host ***hosts, size_t *nr)
+{
+	struct buf err = BUF_INIT;
+	int r = inventory_select(inv, o->pattern, hosts, nr, &err);
+
+	if (!r && o->limit)
+		r = inventory_limit(inv, o->limit, hosts, nr, &err);
+	if (r < 0)
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+	buf_release(&err);
+	return r;
+}
+
+static void list_hosts(struct host **hosts, size_t nr)
+{
+	size_t i;
+
+	printf("  hosts (%zu):\n", nr);
+	for (i = 0; i < nr; i++)
+		printf("    %s\n", hosts[i]->name);
+}
+
+/* ---- jobs ---- */
+
+/* OpenSSH options drover ignores: warned about once per run, not per host. */
+static void warn_ssh_args(json_t **jobs, size_t nr)
+{
+	struct strvec seen = STRVEC_INIT;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		const char *args = json_string_value(json_object_get(json_object_get(jobs[i], "conn"),
+								     "ssh_args"));
+		struct buf warnings = BUF_INIT, err = BUF_INIT;
+		struct ssh_opts scratch;
+
+		if (!args || strvec_contains(&seen, args))
+			continue;
+		strvec_push(&seen, args);
+		ssh_opts_init(&scratch);
+		ssh_opts_apply_args(&scratch, args, &warnings, &err);
+		if (warnings.len)
+			fprintf(stderr, "[WARNING]: %s%s", warnings.buf,
+				warnings.buf[warnings.len - 1] == '\n' ? "" : "\n");
+		ssh_opts_release(&scratch);
+		buf_release(&warnings);
+		buf_release(&err);
+	}
+	strvec_clear(&seen);
+}
+
+static json_t *build_job(const struct inventory *inv, struct host *h, const struct adhoc_opts *o,
+			 json_t *args, struct buf *err)
+{
+	json_t *vars = inventory_host_vars(inv, h), *conn, *job = NULL;
+	const char *pass = getenv("DROVER_KEY_PASSPHRASE");
+
+	json_object_update(vars, o->extra_vars);
+	conn = connvars_build(vars, &o->conn, err);
+	if (conn) {
+		if (pass)
+			json_object_set_new(conn, "key_passphrase", json_string(pass));
+		job = json_pack("{s:s, s:o, s:s, s:O, s:i}", "host", h->name, "conn", conn, "module",
+				o->module_name, "args", args, "timeout", o->task_timeout);
+		if (connvars_become(vars, &o->conn))
+			json_object_set_new(job, "become", connvars_become(vars, &o->conn));
+	}
+	json_decref(vars);
+	return job;
+}
+
+/* ---- results ---- */
+
+static void count(struct adhoc_run *run, const char *host, const char *status, json_t *result)
+{
+	json_t *s;
+
+	if (!strcmp(status, "failed"))
+		run->failed++;
+	else if (!strcmp(status, "unreachable"))
+		run->unreachable++;
+	if (!run->stats)
+		return;
+	s = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "ok", !strcmp(status, "ok"),
+		      "changed", json_is_true(json_object_get(result, "changed")), "failures",
+		      !strcmp(status, "failed"), "unreachable", !strcmp(status, "unreachable"),
+		      "skipped", 0, "rescued", 0, "ignored", 0);
+	json_object_set_new(run->stats, host, s);
+	json_object_set(run->json_hosts, host, result);
+}
+
+static void on_result(size_t job, json_t *outcome, void *data)
+{
+	struct adhoc_run *run = data;
+	const char *status = json_string_value(json_object_get(outcome, "status"));
+	json_t *result = json_object_get(outcome, "result");
+	const char *host = run->hosts[job]->name;
+
+	count(run, host, status ? status : "failed", result);
+	if (!run->stats) {
+		output_adhoc_result(&run->out, host, run->module && run->module->no_json,
+				    status ? status : "failed", result);
+		fflush(run->out.fp);
+	}
+}
+
+static void print_json(struct adhoc_run *run, const struct adhoc_opts *o)
+{
+	json_t *doc = json_pack("{s:[{s:{s:s}, s:[{s:O, s:{s:s}}]}], s:O}", "plays", "play",
+				"name", "drover adhoc", "tasks", "hosts", run->json_hosts, "task",
+				"name", o->module_name, "stats", run->stats);
+
+	json_dumpf(doc, stdout, JSON_INDENT(4) | JSON_SORT_KEYS);
+	fputc('\n', stdout);
+	json_decref(doc);
+}
+
+/* A module or argument error: every host fails the same way, nothing runs. */
+static void fail_everywhere(struct adhoc_run *run, size_t nr, const char *msg)
+{
+	json_t *o = json_pack("{s:s, s:{s:b, s:b, s:s}}", "status", "failed", "result", "changed", 0,
+			      "failed", 1, "msg", msg);
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		on_result(i, o, run);
+	json_decref(o);
+}
+
+static json_t *module_args(const struct module *m, const struct adhoc_opts *o, struct buf *err)
+{
+	json_t *parsed = kv_parse(o->module_args, m->free_form, err), *args;
+
+	if (!parsed)
+		return NULL;
+	args = module_check_args(m, parsed, err);
+	json_decref(parsed);
+	return args;
+}
+
+static int run_jobs(struct adhoc_run *run, const struct inventory *inv, const struct adhoc_opts *o,
+		    size_t nr)
+{
+	json_t **jobs = xcalloc(nr, sizeof(*jobs)), *args;
+	size_t *keys = xcalloc(nr, sizeof(*keys)), i;
+	struct buf err = BUF_INIT;
+	struct executor *ex;
+	int r = 0;
+
+	args = module_args(run->module, o, &err);
+	if (!args) {
+		fail_everywhere(run, nr, err.buf);
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		keys[i] = run->hosts[i]->index;
+		jobs[i] = build_job(inv, run->hosts[i], o, args, &err);
+		if (!jobs[i]) {
+			fprintf(stderr, "ERROR! %s: %s\n", run->hosts[i]->name, err.buf);
+			r = -1;
+			goto out;
+		}
+	}
+	warn_ssh_args(jobs, nr);
+	ex = executor_new(o->forks);
+	r = executor_run(ex, jobs, keys, nr, on_result, run);
+	executor_free(ex);
+out:
+	for (i = 0; i < nr; i++)
+		json_decref(jobs[i]);
+	json_decref(args);
+	free(jobs);
+	free(keys);
+	buf_release(&err);
+	return r;
+}
+
+static int exit_code(const struct adhoc_run *run)
+{
+	if (run->unreachable)
+		return EXIT_UNREACHABLE;
+	return run->failed ? EXIT_FAILED : EXIT_OK;
+}
+
+/* Everything after the options: inventory, hosts, the run. */
+static int adhoc(struct adhoc_opts *o, const struct config *cfg)
+{
+	struct inventory *inv = inventory_new();
+	struct adhoc_run run;
+	size_t nr = 0;
+	int r;
+
+	memset(&run, 0, sizeof(run));
+	if (load_inventory(inv, o, cfg) < 0 || select_hosts(inv, o, &run.hosts, &nr) < 0) {
+		r = EXIT_PARSE;
+		goto out;
+	}
+	if (!nr) {
+		warning("No hosts matched, nothing to do");
+		r = o->list_hosts ? (list_hosts(NULL, 0), EXIT_OK) : EXIT_OK;
+		goto out;
+	}
+	if (o->list_hosts) {
+		list_hosts(run.hosts, nr);
+		r = EXIT_OK;
+		goto out;
+	}
+	output_init(&run.out, stdout, o->verbosity, o->one_line);
+	run.module = module_find(o->module_name);
+	if (o->json) {
+		run.json_hosts = json_object();
+		run.stats = json_object();
+	}
+	if (!run.module) {
+		char *msg = xasprintf("The module %s was not found in configured module paths",
+				      o->module_name);
+
+		fail_everywhere(&run, nr, msg);
+		free(msg);
+	} else if (run_jobs(&run, inv, o, nr) < 0) {
+		fprintf(stderr, "ERROR! User interrupted execution\n");
+		r = EXIT_INTERRUPTED;
+		goto out;
+	}
+	if (o->json)
+		print_json(&run, o);
+	r = exit_code(&run);
+out:
+	json_decref(run.json_hosts);
+	json_decref(run.stats);
+	free(run.hosts);
+	inventory_free(inv);
+	return r;
+}
+
+static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
+{
+	struct buf err = BUF_INIT;
+
+	if (config_load(cfg, &err) < 0) {
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+		buf_release(&err);
+		return EXIT_ERROR;
+	}
+	buf_release(&err);
+	o->conn.cfg = cfg;
+	if (!o->forks)
+		o->forks = cfg->forks > 0 ? cfg->forks : 25;
+	if (!o->task_timeout)
+		o->task_timeout = cfg->task_timeout;
+	if (!o->module_name)
+		o->module_name = "command";
+	if (module_find(o->module_name) && module_find(o->module_name)->free_form &&
+	    (!o->module_args || !*o->module_args))
+		return bad_option("No argument passed to %s module", o->module_name);
+	if (o->ask_pass) {
+		*password = prompt_secret("SSH password: ");
+		if (!*password) {
+			fprintf(stderr, "ERROR! -k/--ask-pass needs a terminal to ask on\n");
+			return EXIT_ERROR;
+		}
+		o->conn.password = *password;
+	}
+	return 0;
+}
+
+int cmd_adhoc(int argc, char **argv)
+{
+	struct adhoc_opts o;
+	struct config cfg;
+	char *password = NULL;
+	int r;
+
+	memset(&o, 0, sizeof(o));
+	strvec_init(&o.inventories);
+	o.extra_vars = json_object();
+	config_init(&cfg);
+	r = parse_options(&o, argc, argv);
+	if (!r)
+		r = setup(&o, &cfg, &password);
+	if (!r)
+		r = adhoc(&o, &cfg);
+	if (password) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	strvec_clear(&o.inventories);
+	json_decref(o.extra_vars);
+	config_release(&cfg);
+	return r < 0 ? EXIT_OK : r;
+}

@@ -1,0 +1,491 @@
+#include "executor.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "runner.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* A job waiting for its busy owner may move to an idle worker after this. */
+#define STEAL_AFTER_MS 2000
+/* Extra time a worker gets past its job's own timeouts before it is killed. */
+#define WATCHDOG_GRACE_MS 30000
+/* A message larger than this from a worker is a broken worker. */
+#define MSG_MAX (BUF_SIZE_MAX + 4096)
+
+static volatile sig_atomic_t interrupted;
+
+struct worker {
+	pid_t pid;        /* 0: not running */
+	int fd;           /* our end of the socketpair */
+	long job;         /* job in flight, or -1 */
+	long long since;  /* when that job started (ms) */
+	long long deadline; /* kill the worker after this (ms), 0: never */
+	struct buf in;    /* partial message from the worker */
+};
+
+struct executor {
+	struct worker *workers;
+	int nr_workers;
+	long *owner;      /* key -> worker index holding its session, or -1 */
+	size_t nr_owner;
+};
+
+/* State of one executor_run. */
+struct run {
+	json_t **jobs;
+	const size_t *keys;
+	size_t nr, done;
+	char *state; /* per job: 0 pending, 1 running, 2 done */
+	executor_result_fn fn;
+	void *data;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct executor *executor_new(int forks)
+{
+	struct executor *ex = xcalloc(1, sizeof(*ex));
+	int i;
+
+	ex->nr_workers = forks > 0 ? forks : 1;
+	ex->workers = xcalloc((size_t)ex->nr_workers, sizeof(struct worker));
+	for (i = 0; i < ex->nr_workers; i++) {
+		ex->workers[i].fd = -1;
+		ex->workers[i].job = -1;
+		buf_init(&ex->workers[i].in, 0);
+	}
+	return ex;
+}
+
+/* ---- messages: 4-byte big-endian length, then JSON ---- */
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int send_msg(int fd, json_t *msg)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+	uint32_t len = htonl((uint32_t)strlen(text));
+	int r = write_all(fd, (const char *)&len, 4) || write_all(fd, text, strlen(text)) ? -1 : 0;
+
+	free(text);
+	return r;
+}
+
+static int read_all(int fd, char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Worker side: blocking read of one message. NULL at EOF or on error. */
+static json_t *recv_msg(int fd)
+{
+	uint32_t len;
+	char *text;
+	json_t *msg = NULL;
+
+	if (read_all(fd, (char *)&len, 4) < 0)
+		return NULL;
+	len = ntohl(len);
+	if (len > MSG_MAX)
+		return NULL;
+	text = xmalloc((size_t)len + 1);
+	if (!read_all(fd, text, len)) {
+		text[len] = '\0';
+		msg = json_loadb(text, len, 0, NULL);
+	}
+	free(text);
+	return msg;
+}
+
+/* ---- the worker process ---- */
+
+static void worker_loop(int fd)
+{
+	struct runner *r = runner_new();
+	json_t *job, *out;
+
+	while ((job = recv_msg(fd))) {
+		out = runner_run(r, job);
+		json_decref(job);
+		if (send_msg(fd, out) < 0)
+			break;
+		json_decref(out);
+	}
+	runner_free(r);
+}
+
+static void worker_signals(void)
+{
+	sigset_t none;
+
+	/* Ctrl-C reaches the whole process group: the controller decides. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int worker_start(struct executor *ex, int w)
+{
+	int sv[2], i;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		for (i = 0; i < ex->nr_workers; i++)
+			if (ex->workers[i].fd >= 0)
+				close(ex->workers[i].fd);
+		close(sv[0]);
+		worker_signals();
+		worker_loop(sv[1]);
+		_exit(0);
+	}
+	close(sv[1]);
+	ex->workers[w].pid = pid;
+	ex->workers[w].fd = sv[0];
+	ex->workers[w].job = -1;
+	buf_reset(&ex->workers[w].in);
+	return 0;
+}
+
+/* Kills and reaps worker w; forgets the sessions it held. */
+static void worker_stop(struct executor *ex, int w, int sig)
+{
+	struct worker *wk = &ex->workers[w];
+	size_t k;
+
+	if (!wk->pid)
+		return;
+	if (sig)
+		kill(wk->pid, sig);
+	close(wk->fd);
+	waitpid(wk->pid, NULL, 0);
+	wk->pid = 0;
+	wk->fd = -1;
+	wk->job = -1;
+	buf_reset(&wk->in);
+	for (k = 0; k < ex->nr_owner; k++)
+		if (ex->owner[k] == w)
+			ex->owner[k] = -1;
+}
+
+/* ---- scheduling ---- */
+
+static void ensure_owner_table(struct executor *ex, const size_t *keys, size_t nr)
+{
+	size_t i, max = 0;
+
+	for (i = 0; i < nr; i++)
+		if (keys[i] + 1 > max)
+			max = keys[i] + 1;
+	if (max <= ex->nr_owner)
+		return;
+	ex->owner = xreallocarray(ex->owner, max, sizeof(long));
+	for (i = ex->nr_owner; i < max; i++)
+		ex->owner[i] = -1;
+	ex->nr_owner = max;
+}
+
+/* The job an idle worker w should take next, or -1. */
+static long pick_job(struct executor *ex, struct run *run, int w)
+{
+	long unowned = -1, stealable = -1;
+	long long now = now_ms();
+	size_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		long o;
+
+		if (run->state[i])
+			continue;
+		o = ex->owner[run->keys[i]];
+		if (o == w)
+			return (long)i;
+		if (o < 0 && unowned < 0)
+			unowned = (long)i;
+		else if (o >= 0 && stealable < 0 && ex->workers[o].job >= 0 &&
+			 now - ex->workers[o].since > STEAL_AFTER_MS)
+			stealable = (long)i;
+	}
+	return unowned >= 0 ? unowned : stealable;
+}
+
+static long long job_deadline(json_t *job, long long start)
+{
+	json_int_t t = json_integer_value(json_object_get(job, "timeout"));
+	json_int_t c = json_integer_value(json_object_get(json_object_get(job, "conn"), "connect_timeout"));
+
+	if (!t)
+		return 0;
+	return start + (t + 2 * (c ? c : 10)) * 1000 + WATCHDOG_GRACE_MS;
+}
+
+static void report(struct run *run, size_t job, json_t *outcome)
+{
+	run->state[job] = 2;
+	run->done++;
+	run->fn(job, outcome, run->data);
+}
+
+static void report_lost(struct run *run, size_t job, const char *why)
+{
+	json_t *o = json_pack("{s:s, s:{s:b, s:b, s:s}}", "status", "failed", "result", "changed", 0,
+			      "failed", 1, "msg", why);
+
+	report(run, job, o);
+	json_decref(o);
+}
+
+static int dispatch(struct executor *ex, struct run *run, int w)
+{
+	struct worker *wk = &ex->workers[w];
+	long j = pick_job(ex, run, w);
+
+	if (j < 0)
+		return 0;
+	if (!wk->pid && worker_start(ex, w) < 0) {
+		report_lost(run, (size_t)j, "drover could not start a worker process");
+		return 1;
+	}
+	run->state[j] = 1;
+	ex->owner[run->keys[j]] = w;
+	wk->job = j;
+	wk->since = now_ms();
+	wk->deadline = job_deadline(run->jobs[j], wk->since);
+	if (send_msg(wk->fd, run->jobs[j]) < 0) {
+		worker_stop(ex, w, SIGKILL);
+		report_lost(run, (size_t)j, "drover's worker process went away before the task");
+	}
+	return 1;
+}
+
+static void dispatch_all(struct executor *ex, struct run *run)
+{
+	int w, progress = 1;
+
+	while (progress) {
+		progress = 0;
+		for (w = 0; w < ex->nr_workers; w++)
+			if (ex->workers[w].job < 0 && dispatch(ex, run, w))
+				progress = 1;
+	}
+}
+
+/* Parses complete messages in w's input; returns -1 if the worker broke. */
+static int take_results(struct executor *ex, struct run *run, int w)
+{
+	struct worker *wk = &ex->workers[w];
+	uint32_t len;
+	json_t *o;
+
+	while (wk->in.len >= 4) {
+		memcpy(&len, wk->in.buf, 4);
+		len = ntohl(len);
+		if (len > MSG_MAX || wk->job < 0)
+			return -1;
+		if (wk->in.len < 4 + (size_t)len)
+			return 0;
+		o = json_loadb(wk->in.buf + 4, len, 0, NULL);
+		if (!o)
+			return -1;
+		memmove(wk->in.buf, wk->in.buf + 4 + len, wk->in.len - 4 - len);
+		buf_setlen(&wk->in, wk->in.len - 4 - len);
+		report(run, (size_t)wk->job, o);
+		json_decref(o);
+		wk->job = -1;
+	}
+	return 0;
+}
+
+static void worker_lost(struct executor *ex, struct run *run, int w, const char *why)
+{
+	long j = ex->workers[w].job;
+
+	worker_stop(ex, w, SIGKILL);
+	if (j >= 0)
+		report_lost(run, (size_t)j, why);
+}
+
+static void read_worker(struct executor *ex, struct run *run, int w)
+{
+	struct worker *wk = &ex->workers[w];
+	ssize_t n;
+
+	buf_grow(&wk->in, 65536);
+	n = read(wk->fd, wk->in.buf + wk->in.len, wk->in.alloc - wk->in.len - 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		worker_lost(ex, run, w, "drover's worker process for this host died during the task");
+		return;
+	}
+	buf_setlen(&wk->in, wk->in.len + (size_t)n);
+	if (take_results(ex, run, w) < 0)
+		worker_lost(ex, run, w, "drover's worker process sent a broken result");
+}
+
+static void check_deadlines(struct executor *ex, struct run *run)
+{
+	long long now = now_ms();
+	int w;
+
+	for (w = 0; w < ex->nr_workers; w++)
+		if (ex->workers[w].job >= 0 && ex->workers[w].deadline && now > ex->workers[w].deadline)
+			worker_lost(ex, run, w, "the task overran its timeout and its worker was killed");
+}
+
+/* Waits for worker output or a signal; returns -1 when interrupted. */
+static int wait_and_read(struct executor *ex, struct run *run, struct pollfd *pfd,
+			 const sigset_t *waitmask)
+{
+	struct timespec tick = { 1, 0 };
+	int w, n;
+
+	for (w = 0; w < ex->nr_workers; w++) {
+		pfd[w].fd = ex->workers[w].job >= 0 ? ex->workers[w].fd : -1;
+		pfd[w].events = POLLIN;
+		pfd[w].revents = 0;
+	}
+	n = ppoll(pfd, (nfds_t)ex->nr_workers, &tick, waitmask);
+	if (interrupted)
+		return -1;
+	if (n < 0 && errno != EINTR)
+		BUG("ppoll: %s", strerror(errno));
+	for (w = 0; w < ex->nr_workers && n > 0; w++)
+		if (pfd[w].fd >= 0 && pfd[w].revents)
+			read_worker(ex, run, w);
+	check_deadlines(ex, run);
+	return 0;
+}
+
+static void stop_all(struct executor *ex, int sig)
+{
+	int w;
+
+	for (w = 0; w < ex->nr_workers; w++)
+		if (ex->workers[w].pid && sig)
+			kill(ex->workers[w].pid, sig);
+	for (w = 0; w < ex->nr_workers; w++)
+		worker_stop(ex, w, 0);
+}
+
+/*
+ * SIGINT and SIGTERM stay blocked except inside ppoll, so a signal can
+ * only land where the loop checks for it.
+ */
+static void catch_signals(sigset_t *old, sigset_t *waitmask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, old);
+	*waitmask = *old;
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGTERM);
+}
+
+int executor_run(struct executor *ex, json_t **jobs, const size_t *keys, size_t nr,
+		 executor_result_fn fn, void *data)
+{
+	struct run run = { jobs, keys, nr, 0, xcalloc(nr ? nr : 1, 1), fn, data };
+	struct pollfd *pfd = xcalloc((size_t)ex->nr_workers, sizeof(*pfd));
+	sigset_t old, waitmask;
+	int r = 0;
+
+	ensure_owner_table(ex, keys, nr);
+	catch_signals(&old, &waitmask);
+	while (run.done < run.nr) {
+		dispatch_all(ex, &run);
+		if (run.done == run.nr)
+			break;
+		if (wait_and_read(ex, &run, pfd, &waitmask) < 0) {
+			stop_all(ex, SIGTERM);
+			r = -1;
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(pfd);
+	free(run.state);
+	return r;
+}
+
+void executor_free(struct executor *ex)
+{
+	int w;
+
+	if (!ex)
+		return;
+	/* Closing the socket ends a worker's loop; it closes its sessions and exits. */
+	stop_all(ex, 0);
+	for (w = 0; w < ex->nr_workers; w++)
+		buf_release(&ex->workers[w].in);
+	free(ex->workers);
+	free(ex->owner);
+	free(ex);
+}

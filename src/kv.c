@@ -1,0 +1,182 @@
+#include "kv.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+static const char *const command_keys[] = {
+	"creates", "removes", "chdir", "executable", "warn", "stdin", "stdin_add_newline",
+	"strip_empty_ends",
+};
+
+/*
+ * Splits on unquoted white space, keeping quotes inside the words, as
+ * Ansible's split_args does (Jinja blocks are not special here yet).
+ */
+static int split_words(const char *s, struct strvec *words, struct buf *err)
+{
+	struct buf w = BUF_INIT;
+	char quote = 0;
+	int r = 0;
+
+	for (; *s; s++) {
+		if (!quote && isspace((unsigned char)*s)) {
+			if (w.len)
+				strvec_push_nodup(words, buf_detach(&w, NULL));
+			continue;
+		}
+		if (*s == '\\' && s[1]) {
+			buf_add(&w, s, 2);
+			s++;
+			continue;
+		}
+		if (quote && *s == quote)
+			quote = 0;
+		else if (!quote && (*s == '"' || *s == '\''))
+			quote = *s;
+		buf_addch(&w, *s);
+	}
+	if (quote) {
+		buf_setf(err, "error parsing argument string, try quoting the entire line "
+			      "(no closing quotation)");
+		r = -1;
+	} else if (w.len) {
+		strvec_push_nodup(words, buf_detach(&w, NULL));
+	}
+	buf_release(&w);
+	return r;
+}
+
+static char *unquote(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n > 1 && v[0] == v[n - 1] && (v[0] == '"' || v[0] == '\'') && v[n - 2] != '\\')
+		return xstrndup(v + 1, n - 2);
+	return xstrdup(v);
+}
+
+static int is_command_key(const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(command_keys); i++)
+		if (strlen(command_keys[i]) == n && !strncmp(command_keys[i], k, n))
+			return 1;
+	return 0;
+}
+
+/* Position of the first '=' not preceded by a backslash (never at 0), or NULL. */
+static const char *find_assign(const char *w)
+{
+	const char *p = w;
+
+	while ((p = strchr(p + 1, '=')))
+		if (p[-1] != '\\')
+			return p;
+	return NULL;
+}
+
+static void add_option(json_t *obj, const char *w, const char *eq)
+{
+	char *key = xstrndup(w, (size_t)(eq - w));
+	char *val = unquote(eq + 1);
+
+	json_object_set_new(obj, key, json_string(val));
+	free(key);
+	free(val);
+}
+
+json_t *kv_parse(const char *args, int check_raw, struct buf *err)
+{
+	struct strvec words = STRVEC_INIT;
+	struct buf raw = BUF_INIT;
+	json_t *obj;
+	size_t i;
+
+	if (split_words(args ? args : "", &words, err) < 0)
+		return NULL;
+	obj = json_object();
+	for (i = 0; i < words.nr; i++) {
+		const char *w = words.v[i];
+		const char *eq = w[0] ? find_assign(w) : NULL;
+
+		if (eq && (!check_raw || is_command_key(w, (size_t)(eq - w)))) {
+			add_option(obj, w, eq);
+			continue;
+		}
+		if (raw.len)
+			buf_addch(&raw, ' ');
+		buf_addstr(&raw, w);
+	}
+	if (raw.len)
+		json_object_set_new(obj, "_raw_params", json_string(raw.buf));
+	buf_release(&raw);
+	strvec_clear(&words);
+	return obj;
+}
+
+int shlex_split(const char *s, struct strvec *out, struct buf *err)
+{
+	struct buf w = BUF_INIT;
+	int in_word = 0;
+	char quote = 0;
+
+	for (; *s; s++) {
+		if (quote == '\'') {
+			if (*s == '\'')
+				quote = 0;
+			else
+				buf_addch(&w, *s);
+		} else if (quote == '"') {
+			if (*s == '"')
+				quote = 0;
+			else if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+				buf_addch(&w, *++s);
+			else
+				buf_addch(&w, *s);
+		} else if (isspace((unsigned char)*s)) {
+			if (in_word)
+				strvec_push_nodup(out, buf_detach(&w, NULL));
+			in_word = 0;
+		} else {
+			in_word = 1;
+			if (*s == '\'' || *s == '"')
+				quote = *s;
+			else if (*s == '\\' && s[1])
+				buf_addch(&w, *++s);
+			else
+				buf_addch(&w, *s);
+		}
+	}
+	if (quote) {
+		buf_release(&w);
+		buf_setf(err, "No closing quotation");
+		return -1;
+	}
+	if (in_word)
+		strvec_push_nodup(out, buf_detach(&w, NULL));
+	buf_release(&w);
+	return 0;
+}
+
+void sh_quote_buf(struct buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	buf_addch(out, '\'');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\'')
+			buf_addstr(out, "'\\''");
+		else
+			buf_addch(out, s[i]);
+	}
+	buf_addch(out, '\'');
+}
+
+void sh_quote(struct buf *out, const char *s)
+{
+	sh_quote_buf(out, s, strlen(s));
+}

@@ -1,0 +1,425 @@
+#include "module.h"
+
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kv.h"
+#include "module_embed.h"
+#include "strvec.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const struct module modules[] = {
+	{ "ping", MODULE_SCRIPT, "ping", 0, 0, 0 },
+	{ "command", MODULE_SCRIPT, "command", 1, 1, 0 },
+	{ "shell", MODULE_SCRIPT, "command", 1, 1, 1 },
+	{ "raw", MODULE_RAW, NULL, 1, 1, 0 },
+};
+
+static const char *const name_prefixes[] = { "ansible.builtin.", "ansible.legacy." };
+
+const struct module *module_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(name_prefixes); i++) {
+		size_t n = strlen(name_prefixes[i]);
+
+		if (!strncmp(name, name_prefixes[i], n)) {
+			name += n;
+			break;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(modules); i++)
+		if (!strcmp(modules[i].name, name))
+			return &modules[i];
+	return NULL;
+}
+
+static const struct embedded_module *embedded(const char *name)
+{
+	const struct embedded_module *e;
+
+	for (e = embedded_modules; e->name; e++)
+		if (!strcmp(e->name, name))
+			return e;
+	return NULL;
+}
+
+void module_payload_build(const struct module *m, struct module_payload *out)
+{
+	const struct embedded_module *lib = embedded("_lib"), *e = embedded(m->script);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	if (!lib || !e)
+		BUG("module script '%s' is not embedded", m->script);
+	buf_init(&out->text, lib->len + e->len + 32);
+	buf_addstr(&out->text, "#!/bin/sh\n");
+	buf_add(&out->text, lib->text, lib->len);
+	buf_add(&out->text, e->text, e->len);
+	if (!EVP_Digest(out->text.buf, out->text.len, md, &mdlen, EVP_sha256(), NULL))
+		BUG("SHA-256 failed");
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out->sha256 + 2 * i, 3, "%02x", md[i]);
+}
+
+void module_payload_release(struct module_payload *p)
+{
+	buf_release(&p->text);
+}
+
+/* ---- option specs, read from the script's header comment ---- */
+
+static const char *const type_names[] = {
+	[OPT_STR] = "str", [OPT_BOOL] = "bool", [OPT_INT] = "int",
+	[OPT_PATH] = "path", [OPT_LIST] = "list", [OPT_RAW] = "raw",
+};
+
+static void parse_option_word(struct module_option *o, const char *w, size_t n)
+{
+	size_t i;
+
+	if (n > 5 && !strncmp(w, "type=", 5)) {
+		for (i = 0; i < ARRAY_SIZE(type_names); i++)
+			if (strlen(type_names[i]) == n - 5 && !strncmp(w + 5, type_names[i], n - 5))
+				o->type = (enum option_type)i;
+	} else if (n > 8 && !strncmp(w, "default=", 8)) {
+		o->def = xstrndup(w + 8, n - 8);
+	} else if (n == 8 && !strncmp(w, "required", 8)) {
+		o->required = 1;
+	}
+}
+
+/* "# option: NAME type=T default=D required  text" → o. */
+static void parse_option_line(struct module_option *o, const char *line, const char *eol)
+{
+	const char *p = line, *w;
+	int field = 0;
+
+	memset(o, 0, sizeof(*o));
+	while (p < eol) {
+		while (p < eol && *p == ' ')
+			p++;
+		w = p;
+		while (p < eol && *p != ' ')
+			p++;
+		if (p == w)
+			break;
+		if (field++ == 0)
+			o->name = xstrndup(w, (size_t)(p - w));
+		else if (memchr(w, '=', (size_t)(p - w)) || (p - w == 8 && !strncmp(w, "required", 8)))
+			parse_option_word(o, w, (size_t)(p - w));
+		else
+			break; /* the description starts */
+	}
+}
+
+/* Returns the options of m's script; *nr set. Caller frees with options_free. */
+static struct module_option *module_options(const struct module *m, size_t *nr)
+{
+	const struct embedded_module *e = m->script ? embedded(m->script) : NULL;
+	struct module_option *opts = NULL;
+	size_t alloc = 0;
+	const char *p, *eol;
+	static const char tag[] = "# option: ";
+
+	*nr = 0;
+	if (!e)
+		return NULL;
+	for (p = e->text; *p; p = eol + (*eol != '\0')) {
+		eol = strchrnul(p, '\n');
+		if (strncmp(p, tag, sizeof(tag) - 1))
+			continue;
+		ALLOC_GROW(opts, *nr + 1, alloc);
+		parse_option_line(&opts[(*nr)++], p + sizeof(tag) - 1, eol);
+	}
+	return opts;
+}
+
+static void options_free(struct module_option *opts, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		free(opts[i].name);
+		free(opts[i].def);
+	}
+	free(opts);
+}
+
+static const struct module_option *find_option(const struct module_option *opts, size_t nr,
+					       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(opts[i].name, name))
+			return &opts[i];
+	return NULL;
+}
+
+/* Ansible's boolean words. Returns 1, 0, or -1 if v is none of them. */
+static int parse_bool(json_t *v)
+{
+	static const char *const yes[] = { "y", "yes", "on", "1", "true", "t" };
+	static const char *const no[] = { "n", "no", "off", "0", "false", "f" };
+	char lower[8];
+	const char *s;
+	size_t i;
+
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
+		return (int)json_integer_value(v);
+	if (!json_is_string(v) || json_string_length(v) >= sizeof(lower))
+		return -1;
+	s = json_string_value(v);
+	for (i = 0; s[i]; i++)
+		lower[i] = (char)tolower((unsigned char)s[i]);
+	lower[i] = '\0';
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(lower, yes[i]))
+			return 1;
+		if (!strcmp(lower, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* Converts v to the option's type; returns a new value or NULL if it won't. */
+static json_t *convert_value(const struct module_option *o, json_t *v)
+{
+	int b;
+
+	switch (o->type) {
+	case OPT_BOOL:
+		b = parse_bool(v);
+		return b < 0 ? NULL : json_boolean(b);
+	case OPT_INT:
+		if (json_is_integer(v))
+			return json_incref(v);
+		if (json_is_string(v) && *json_string_value(v)) {
+			char *end;
+			long long n = strtoll(json_string_value(v), &end, 10);
+
+			return *end ? NULL : json_integer(n);
+		}
+		return NULL;
+	case OPT_LIST:
+		if (json_is_array(v))
+			return json_incref(v);
+		return json_is_string(v) ? json_pack("[O]", v) : NULL;
+	case OPT_STR:
+	case OPT_PATH:
+		if (json_is_string(v))
+			return json_incref(v);
+		if (json_is_boolean(v))
+			return json_string(json_is_true(v) ? "True" : "False");
+		if (json_is_integer(v))
+			return json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		if (json_is_real(v))
+			return json_sprintf("%g", json_real_value(v));
+		return NULL;
+	case OPT_RAW:
+		return json_incref(v);
+	}
+	return NULL;
+}
+
+static void unsupported_message(const struct module *m, json_t *args, const struct module_option *opts,
+				size_t nr, struct buf *err)
+{
+	struct strvec bad = STRVEC_INIT;
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(args, key, v)
+		if (!find_option(opts, nr, key))
+			strvec_push(&bad, key);
+	buf_setf(err, "Unsupported parameters for (%s) module: ", m->name);
+	for (i = 0; i < bad.nr; i++)
+		buf_addf(err, "%s%s", i ? ", " : "", bad.v[i]);
+	buf_addstr(err, ". Supported parameters include: ");
+	for (i = 0; i < nr; i++)
+		buf_addf(err, "%s%s", i ? ", " : "", opts[i].name);
+	buf_addstr(err, ".");
+	strvec_clear(&bad);
+}
+
+static int check_one(const struct module_option *o, json_t *args, json_t *out, struct buf *err)
+{
+	json_t *v = json_object_get(args, o->name), *c;
+
+	if (!v || json_is_null(v)) {
+		if (o->required) {
+			buf_setf(err, "missing required arguments: %s", o->name);
+			return -1;
+		}
+		if (!o->def)
+			return 0;
+		v = json_string(o->def);
+		c = convert_value(o, v);
+		json_decref(v);
+	} else {
+		c = convert_value(o, v);
+	}
+	if (!c) {
+		buf_setf(err, "argument '%s' is of type %s and we were unable to convert to %s",
+			 o->name, json_is_array(v) ? "list" : json_is_object(v) ? "dict" : "str",
+			 type_names[o->type]);
+		return -1;
+	}
+	json_object_set_new(out, o->name, c);
+	return 0;
+}
+
+/*
+ * The command and shell modules' words: a shell line (_drover_cmd) or an
+ * argv (_drover_argv) split on the controller, once per task. The stdin
+ * option travels as data after the arguments (_drover_stdin), not as one.
+ */
+static int prepare_command(const struct module *m, json_t *args, struct buf *err)
+{
+	json_t *raw = json_object_get(args, "_raw_params"), *argv = json_object_get(args, "argv");
+	json_t *stdin_text = json_object_get(args, "stdin");
+	const char *line = json_string_value(raw ? raw : json_object_get(args, "cmd"));
+	struct strvec words = STRVEC_INIT;
+	size_t i;
+
+	if (m->uses_shell) {
+		if (!line || !*line)
+			goto none;
+		json_object_set_new(args, "_drover_cmd", json_string(line));
+	} else if (line && *line) {
+		if (shlex_split(line, &words, err) < 0)
+			return -1;
+		argv = json_array();
+		for (i = 0; i < words.nr; i++)
+			json_array_append_new(argv, json_string(words.v[i]));
+		strvec_clear(&words);
+		json_object_set_new(args, "_drover_argv", argv);
+	} else if (json_array_size(argv)) {
+		json_object_set(args, "_drover_argv", argv);
+	} else {
+		goto none;
+	}
+	if (stdin_text) {
+		json_t *data = json_is_true(json_object_get(args, "stdin_add_newline")) ?
+			json_sprintf("%s\n", json_string_value(stdin_text)) : json_incref(stdin_text);
+
+		json_object_set_new(args, "_drover_stdin", data);
+		json_object_del(args, "stdin");
+	}
+	return 0;
+none:
+	buf_setf(err, "no command given");
+	return -1;
+}
+
+json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
+{
+	struct module_option *opts;
+	size_t nr, i;
+	json_t *out = json_object(), *v;
+	const char *key;
+
+	if (m->kind == MODULE_RAW) {
+		json_object_update(out, args);
+		return out;
+	}
+	opts = module_options(m, &nr);
+	json_object_foreach(args, key, v) {
+		if (!find_option(opts, nr, key)) {
+			unsupported_message(m, args, opts, nr, err);
+			goto fail;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		if (check_one(&opts[i], args, out, err) < 0)
+			goto fail;
+	if (!strcmp(m->script, "command") && prepare_command(m, out, err) < 0)
+		goto fail;
+	options_free(opts, nr);
+	return out;
+fail:
+	options_free(opts, nr);
+	json_decref(out);
+	return NULL;
+}
+
+/* ---- the stdin stream ---- */
+
+static void value_text(json_t *v, struct buf *out)
+{
+	if (json_is_string(v))
+		buf_add(out, json_string_value(v), json_string_length(v));
+	else if (json_is_true(v))
+		buf_addstr(out, "true");
+	else if (json_is_false(v))
+		buf_addstr(out, "false");
+	else if (json_is_integer(v))
+		buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		buf_addf(out, "%.17g", json_real_value(v));
+	else if (!json_is_null(v)) {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		buf_addstr(out, s);
+		free(s);
+	}
+}
+
+static int valid_sh_name(const char *k)
+{
+	if (!isalpha((unsigned char)*k) && *k != '_')
+		return 0;
+	for (; *k; k++)
+		if (!isalnum((unsigned char)*k) && *k != '_')
+			return 0;
+	return 1;
+}
+
+static void assign(struct buf *block, const char *name, json_t *v)
+{
+	struct buf text = BUF_INIT;
+
+	value_text(v, &text);
+	buf_addf(block, "%s=", name);
+	sh_quote_buf(block, text.buf, text.len);
+	buf_addch(block, '\n');
+	buf_release(&text);
+}
+
+void module_encode_args(json_t *args, const char *marker, struct buf *out)
+{
+	struct buf block = BUF_INIT;
+	const char *key;
+	json_t *v, *item;
+	size_t i, lines = 0;
+
+	json_object_foreach(args, key, v) {
+		if (!valid_sh_name(key))
+			continue;
+		if (json_is_array(v)) {
+			json_array_foreach(v, i, item) {
+				char *name = xasprintf("%s_%zu", key, i);
+
+				assign(&block, name, item);
+				free(name);
+			}
+			buf_addf(&block, "%s_n=%zu\n", key, json_array_size(v));
+		} else {
+			assign(&block, key, v);
+		}
+	}
+	buf_addf(&block, "_drover_marker='%s'\n", marker);
+	for (i = 0; i < block.len; i++)
+		lines += block.buf[i] == '\n';
+	buf_addf(out, "%zu\n", lines);
+	buf_add(out, block.buf, block.len);
+	buf_release(&block);
+}

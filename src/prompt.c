@@ -1,0 +1,40 @@
+#include "prompt.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+char *prompt_secret(const char *prompt)
+{
+	struct termios old, quiet;
+	struct buf b = BUF_INIT;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	char c;
+
+	if (fd < 0)
+		return NULL;
+	if (tcgetattr(fd, &old) < 0) {
+		close(fd);
+		return NULL;
+	}
+	quiet = old;
+	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
+		close(fd);
+		return NULL;
+	}
+	while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
+		buf_addch(&b, c);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0)
+		(void)0;
+	close(fd);
+	return buf_detach(&b, NULL);
+}

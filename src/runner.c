@@ -1,0 +1,489 @@
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "buf.h"
+#include "jsonutil.h"
+#include "kv.h"
+#include "local.h"
+#include "module.h"
+#include "ssh.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Exit status of the launcher when the module is not cached on the host yet. */
+#define MODULE_MISSING 213
+
+struct cached_conn {
+	char *key;             /* the job's "conn" object, serialised */
+	struct ssh_conn *conn; /* NULL for connection=local */
+};
+
+struct cached_payload {
+	const struct module *module;
+	struct module_payload payload;
+};
+
+struct runner {
+	struct cached_conn *conns;
+	size_t nr_conns, alloc_conns;
+	struct cached_payload *payloads;
+	size_t nr_payloads, alloc_payloads;
+};
+
+/* What one attempt to run a job produced, before it becomes a result. */
+struct attempt {
+	struct ssh_exec_result res;
+	struct timeval start, end;
+	char marker[64];
+};
+
+struct runner *runner_new(void)
+{
+	return xcalloc(1, sizeof(struct runner));
+}
+
+void runner_free(struct runner *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nr_conns; i++) {
+		ssh_close(r->conns[i].conn);
+		free(r->conns[i].key);
+	}
+	for (i = 0; i < r->nr_payloads; i++)
+		module_payload_release(&r->payloads[i].payload);
+	free(r->conns);
+	free(r->payloads);
+	free(r);
+}
+
+static json_t *outcome(const char *status, json_t *result)
+{
+	return json_pack("{s:s, s:o}", "status", status, "result", result);
+}
+
+static json_t *unreachable(const char *msg)
+{
+	return outcome("unreachable", json_pack("{s:b, s:s, s:b}", "changed", 0, "msg", msg,
+						"unreachable", 1));
+}
+
+static json_t *failed(const char *msg)
+{
+	return outcome("failed", json_pack("{s:b, s:b, s:s}", "changed", 0, "failed", 1, "msg", msg));
+}
+
+/* ---- connections ---- */
+
+static const char *conn_str(json_t *conn, const char *key)
+{
+	return json_string_value(json_object_get(conn, key));
+}
+
+static void set_str(char **field, json_t *conn, const char *key)
+{
+	const char *v = conn_str(conn, key);
+
+	if (v)
+		*field = xstrdup(v);
+}
+
+static enum hostkey_policy policy_of(const char *s)
+{
+	if (s && !strcmp(s, "accept-new"))
+		return HOSTKEY_ACCEPT_NEW;
+	if (s && !strcmp(s, "no"))
+		return HOSTKEY_NO;
+	return HOSTKEY_STRICT;
+}
+
+/*
+ * Options in OpenSSH's order of precedence: the inventory's connection
+ * variables, then ssh args (-o), then ssh_config, then built-in defaults.
+ */
+static int conn_opts(json_t *conn, struct ssh_opts *o, struct buf *err)
+{
+	struct buf warnings = BUF_INIT;
+	json_t *files = json_object_get(conn, "identity_files"), *f;
+	const char *args = conn_str(conn, "ssh_args"), *cfg = conn_str(conn, "ssh_config");
+	size_t i;
+	int r = 0;
+
+	/* not marked as set: a HostName in ssh_config for this alias wins */
+	set_str(&o->host, conn, "host");
+	if ((o->port = (int)json_integer_value(json_object_get(conn, "port"))))
+		o->set_port = 1;
+	set_str(&o->user, conn, "user");
+	o->set_user = o->user != NULL;
+	set_str(&o->password, conn, "password");
+	set_str(&o->key_passphrase, conn, "key_passphrase");
+	json_array_foreach(files, i, f)
+		strvec_push(&o->identity_files, json_string_value(f));
+	if (json_is_true(json_object_get(conn, "identities_only")))
+		o->identities_only = o->set_identities_only = 1;
+	set_str(&o->known_hosts, conn, "known_hosts");
+	o->set_known_hosts = o->known_hosts != NULL;
+	if (conn_str(conn, "policy")) {
+		o->policy = policy_of(conn_str(conn, "policy"));
+		o->set_policy = 1;
+	}
+	if ((o->connect_timeout = (int)json_integer_value(json_object_get(conn, "connect_timeout"))))
+		o->set_timeout = 1;
+	if (args && *args)
+		r = ssh_opts_apply_args(o, args, &warnings, err);
+	if (!r && cfg)
+		r = ssh_opts_apply_config(o, cfg, conn_str(conn, "host"), err);
+	buf_release(&warnings); /* the controller already printed them, once per run */
+	return r;
+}
+
+static struct cached_conn *find_conn(struct runner *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_conns; i++)
+		if (!strcmp(r->conns[i].key, key))
+			return &r->conns[i];
+	return NULL;
+}
+
+static void drop_conn(struct runner *r, struct cached_conn *c)
+{
+	ssh_close(c->conn);
+	free(c->key);
+	*c = r->conns[--r->nr_conns];
+}
+
+/* The host's session: cached, or opened now. NULL with err set if it can't be. */
+static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *err)
+{
+	char *key = json_dumps(conn, JSON_COMPACT | JSON_SORT_KEYS);
+	struct cached_conn *c = find_conn(r, key);
+	struct ssh_conn *sc = NULL;
+	struct ssh_opts o;
+
+	if (c) {
+		free(key);
+		return c;
+	}
+	if (!json_is_true(json_object_get(conn, "local"))) {
+		ssh_opts_init(&o);
+		if (conn_opts(conn, &o, err) < 0 || ssh_connect(&o, &sc, err) != SSH_OK) {
+			ssh_opts_release(&o);
+			free(key);
+			return NULL;
+		}
+		ssh_opts_release(&o);
+	}
+	ALLOC_GROW(r->conns, r->nr_conns + 1, r->alloc_conns);
+	c = &r->conns[r->nr_conns++];
+	c->key = key;
+	c->conn = sc;
+	return c;
+}
+
+static int run_on(struct cached_conn *c, const char *cmd, const struct buf *in, int timeout_ms,
+		  struct ssh_exec_result *res, struct buf *err)
+{
+	if (!c->conn)
+		return local_exec(cmd, in->buf, in->len, timeout_ms, res, err);
+	return ssh_exec(c->conn, cmd, in->buf, in->len, timeout_ms, res, err);
+}
+
+/* ---- module launch ---- */
+
+static const struct module_payload *get_payload(struct runner *r, const struct module *m)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_payloads; i++)
+		if (r->payloads[i].module == m)
+			return &r->payloads[i].payload;
+	ALLOC_GROW(r->payloads, r->nr_payloads + 1, r->alloc_payloads);
+	r->payloads[r->nr_payloads].module = m;
+	module_payload_build(m, &r->payloads[r->nr_payloads].payload);
+	return &r->payloads[r->nr_payloads++].payload;
+}
+
+/* Wraps cmd for become: sudo without a password prompt (-n). */
+static void add_become(struct buf *cmd, json_t *become)
+{
+	const char *user = json_string_value(json_object_get(become, "user"));
+
+	if (!become)
+		return;
+	buf_addstr(cmd, "sudo -H -n -u ");
+	sh_quote(cmd, user ? user : "root");
+	buf_addstr(cmd, " -- ");
+}
+
+/*
+ * The launcher: runs the cached module if the host has it, else exits
+ * MODULE_MISSING so that the runner uploads it once and tries again.
+ */
+static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *become)
+{
+	struct buf inner = BUF_INIT;
+
+	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; exec ",
+		 p->sha256, MODULE_MISSING);
+	add_become(&inner, become);
+	buf_addstr(&inner, "/bin/sh \"$m\"");
+	buf_addstr(cmd, "/bin/sh -c ");
+	sh_quote(cmd, inner.buf);
+	buf_release(&inner);
+}
+
+static void upload_command(struct buf *cmd, const struct module_payload *p)
+{
+	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/modules\" && mkdir -p \"$d\" && "
+		      "cat > \"$d/.%s.$$\" && mv -f \"$d/.%s.$$\" \"$d/%s.sh\"",
+		 p->sha256, p->sha256, p->sha256);
+}
+
+static void new_marker(char *marker, size_t size)
+{
+	unsigned char rnd[16];
+	size_t i;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		BUG("no randomness for the result marker");
+	snprintf(marker, size, "@@DROVER-RESULT-");
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(marker + 16 + 2 * i, size - 16 - 2 * i, "%02x", rnd[i]);
+	snprintf(marker + 48, size - 48, "@@");
+}
+
+/* Finds the last "\n<marker>" in out; returns its offset or -1. */
+static long find_marker(const struct buf *out, const char *marker)
+{
+	size_t mlen = strlen(marker), i;
+
+	for (i = out->len; i-- > 0;)
+		if (out->buf[i] == '\n' && out->len - i - 1 >= mlen &&
+		    !memcmp(out->buf + i + 1, marker, mlen))
+			return (long)i;
+	return -1;
+}
+
+static int timeout_ms_of(json_t *job)
+{
+	return (int)json_integer_value(json_object_get(job, "timeout")) * 1000;
+}
+
+static json_t *exec_failure(int rc, const char *msg, json_t *job)
+{
+	if (rc == SSH_ERR_TIMEOUT) {
+		char *m = xasprintf("The command action failed to execute in the expected time "
+				    "frame (%d) and was terminated",
+				    timeout_ms_of(job) / 1000);
+		json_t *o = failed(m);
+
+		free(m);
+		return o;
+	}
+	return unreachable(msg);
+}
+
+/* ---- results ---- */
+
+static void add_time(json_t *res, const char *key, const struct timeval *tv)
+{
+	struct tm tm;
+	char when[32];
+
+	localtime_r(&tv->tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	json_object_set_new(res, key, json_sprintf("%s.%06ld", when, (long)tv->tv_usec));
+}
+
+static void add_timings(json_t *res, const struct attempt *a)
+{
+	long long us = (long long)(a->end.tv_sec - a->start.tv_sec) * 1000000 +
+		       (a->end.tv_usec - a->start.tv_usec);
+
+	add_time(res, "start", &a->start);
+	add_time(res, "end", &a->end);
+	json_object_set_new(res, "delta", json_sprintf("%lld:%02lld:%02lld.%06lld", us / 3600000000LL,
+						       us / 60000000LL % 60, us / 1000000LL % 60,
+						       us % 1000000LL));
+}
+
+/* Ansible strips trailing newlines from command output (strip_empty_ends). */
+static void add_output(json_t *res, const char *key, const char *s, size_t len, int strip)
+{
+	char *lines_key = xasprintf("%s_lines", key);
+
+	while (strip && len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	json_object_set_new(res, key, json_string_lossy(s, len));
+	json_object_set_new(res, lines_key, json_lines(s, len));
+	free(lines_key);
+}
+
+static json_t *finish(json_t *res)
+{
+	int rc_failed = json_integer_value(json_object_get(res, "rc")) != 0;
+
+	if (!json_object_get(res, "failed") && rc_failed) {
+		json_object_set_new(res, "failed", json_true());
+		json_object_set_new(res, "msg", json_string("non-zero return code"));
+	}
+	return outcome(json_is_true(json_object_get(res, "failed")) ? "failed" : "ok", res);
+}
+
+/* The command modules' result: the module's JSON plus the channel's output. */
+static json_t *command_result(json_t *res, json_t *job, const struct attempt *a, size_t payload_len)
+{
+	json_t *args = json_object_get(job, "args");
+	int strip = !json_is_false(json_object_get(args, "strip_empty_ends"));
+	int skipped = json_is_true(json_object_get(res, "_drover_skipped_run"));
+	json_t *cmd = json_object_get(args, "_drover_argv");
+
+	json_object_del(res, "_drover_skipped_run");
+	json_object_set(res, "cmd", cmd ? cmd : json_object_get(args, "_drover_cmd"));
+	if (!json_object_get(res, "stdout"))
+		add_output(res, "stdout", a->res.out.buf, payload_len, strip);
+	else
+		json_object_set_new(res, "stdout_lines", json_pack("[O]", json_object_get(res, "stdout")));
+	add_output(res, "stderr", a->res.errb.buf, a->res.errb.len, strip);
+	if (!skipped) {
+		add_timings(res, a);
+		json_object_set_new(res, "changed", json_true());
+		if (!json_object_get(res, "msg"))
+			json_object_set_new(res, "msg", json_string(""));
+	}
+	return finish(res);
+}
+
+static json_t *module_failure(const struct attempt *a)
+{
+	json_t *res = json_pack("{s:b, s:b, s:s, s:i}", "changed", 0, "failed", 1, "msg",
+				"MODULE FAILURE\nSee stdout/stderr for the exact error", "rc",
+				a->res.exit_status);
+
+	json_object_set_new(res, "module_stdout", json_string_lossy(a->res.out.buf, a->res.out.len));
+	json_object_set_new(res, "module_stderr", json_string_lossy(a->res.errb.buf, a->res.errb.len));
+	return outcome("failed", res);
+}
+
+static json_t *script_result(const struct module *m, json_t *job, const struct attempt *a)
+{
+	long at = find_marker(&a->res.out, a->marker);
+	json_t *res;
+
+	if (at < 0)
+		return module_failure(a);
+	res = json_loads(a->res.out.buf + at + 1 + strlen(a->marker), JSON_DISABLE_EOF_CHECK, NULL);
+	if (!json_is_object(res)) {
+		json_decref(res);
+		return module_failure(a);
+	}
+	if (m->no_json)
+		return command_result(res, job, a, (size_t)at);
+	if (!json_object_get(res, "changed"))
+		json_object_set_new(res, "changed", json_false());
+	return finish(res);
+}
+
+static json_t *run_script(struct runner *r, struct cached_conn *c, const struct module *m,
+			  json_t *job, struct attempt *a, struct buf *err)
+{
+	const struct module_payload *p = get_payload(r, m);
+	json_t *args = json_deep_copy(json_object_get(job, "args"));
+	json_t *data = json_object_get(args, "_drover_stdin");
+	struct buf cmd = BUF_INIT, in = BUF_INIT;
+	int rc, tries;
+
+	json_incref(data);
+	json_object_del(args, "_drover_stdin");
+	new_marker(a->marker, sizeof(a->marker));
+	module_encode_args(args, a->marker, &in);
+	if (data)
+		buf_add(&in, json_string_value(data), json_string_length(data));
+	launch_command(&cmd, p, json_object_get(job, "become"));
+	for (tries = 0; tries < 2; tries++) {
+		ssh_exec_result_release(&a->res);
+		ssh_exec_result_init(&a->res);
+		gettimeofday(&a->start, NULL);
+		rc = run_on(c, cmd.buf, &in, timeout_ms_of(job), &a->res, err);
+		gettimeofday(&a->end, NULL);
+		if (rc != SSH_OK || a->res.exit_status != MODULE_MISSING || a->res.out.len)
+			break;
+		buf_reset(&cmd);
+		upload_command(&cmd, p);
+		ssh_exec_result_release(&a->res);
+		ssh_exec_result_init(&a->res);
+		rc = run_on(c, cmd.buf, &p->text, 30000, &a->res, err);
+		if (rc != SSH_OK)
+			break;
+		buf_reset(&cmd);
+		launch_command(&cmd, p, json_object_get(job, "become"));
+	}
+	buf_release(&cmd);
+	buf_release(&in);
+	json_decref(args);
+	json_decref(data);
+	return rc == SSH_OK ? script_result(m, job, a) : exec_failure(rc, err->buf, job);
+}
+
+static json_t *run_raw(struct cached_conn *c, json_t *job, struct attempt *a, struct buf *err)
+{
+	const char *line = json_string_value(json_object_get(json_object_get(job, "args"), "_raw_params"));
+	struct buf cmd = BUF_INIT, none = BUF_INIT;
+	json_t *res;
+	int rc;
+
+	add_become(&cmd, json_object_get(job, "become"));
+	if (cmd.len)
+		buf_addstr(&cmd, "/bin/sh -c ");
+	if (cmd.len)
+		sh_quote(&cmd, line ? line : "");
+	else
+		buf_addstr(&cmd, line ? line : "");
+	gettimeofday(&a->start, NULL);
+	rc = run_on(c, cmd.buf, &none, timeout_ms_of(job), &a->res, err);
+	gettimeofday(&a->end, NULL);
+	buf_release(&cmd);
+	if (rc != SSH_OK)
+		return exec_failure(rc, err->buf, job);
+	res = json_pack("{s:b, s:i}", "changed", 1, "rc", a->res.exit_status);
+	add_output(res, "stdout", a->res.out.buf, a->res.out.len, 0);
+	add_output(res, "stderr", a->res.errb.buf, a->res.errb.len, 0);
+	return finish(res);
+}
+
+json_t *runner_run(struct runner *r, json_t *job)
+{
+	const struct module *m = module_find(json_string_value(json_object_get(job, "module")) ?: "");
+	struct buf err = BUF_INIT;
+	struct cached_conn *c;
+	struct attempt a;
+	json_t *out;
+
+	if (!m)
+		return failed("unknown module");
+	c = get_conn(r, json_object_get(job, "conn"), &err);
+	if (!c) {
+		out = unreachable(err.buf);
+		buf_release(&err);
+		return out;
+	}
+	memset(&a, 0, sizeof(a));
+	ssh_exec_result_init(&a.res);
+	out = m->kind == MODULE_RAW ? run_raw(c, job, &a, &err) : run_script(r, c, m, job, &a, &err);
+	if (json_is_true(json_object_get(json_object_get(out, "result"), "unreachable")))
+		drop_conn(r, c);
+	ssh_exec_result_release(&a.res);
+	buf_release(&err);
+	return out;
+}
