@@ -202,9 +202,22 @@ EOF
 stop_pids() {
 	pids=$(cat "$1" 2>/dev/null || true)
 	[ -n "$pids" ] || return 0
-	# Per-connection children of our listeners, by parent pid.
-	kids=$(ps -e -o pid=,ppid= | awk -v want=" $(echo $pids) " \
-		'index(want, " " $2 " ") { print $1 }')
+	# Everything our listeners forked (per-connection sshd, the commands
+	# of live sessions), found by parent pid, never by name.
+	kids=$(ps -e -o pid=,ppid= | awk -v roots="$(echo $pids)" '
+		{ parent[$1] = $2 }
+		END {
+			n = split(roots, r, " ")
+			for (i = 1; i <= n; i++) mine[r[i]] = 1
+			do {
+				grew = 0
+				for (p in parent)
+					if (!(p in mine) && (parent[p] in mine)) {
+						mine[p] = 2; grew = 1
+					}
+			} while (grew)
+			for (p in mine) if (mine[p] == 2) print p
+		}')
 	# shellcheck disable=SC2086
 	kill -TERM $pids $kids 2>/dev/null || true
 	t=0
