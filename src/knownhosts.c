@@ -266,11 +266,26 @@ static int accept_new(struct knownhosts *kh, LIBSSH2_SESSION *s, const struct hk
 	return r;
 }
 
+/* Names a key type known_hosts has for the host though it was not offered. */
+static void other_types_hint(struct knownhosts *kh, struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hk_types); i++)
+		if (has_type(kh, hk_types[i].kh_mask)) {
+			buf_addf(err, " (known_hosts has a %s key for it, but the server and "
+				      "libssh2 did not agree on that type)",
+				 hk_types[i].label);
+			return;
+		}
+}
+
 static void unknown_key_msg(struct knownhosts *kh, LIBSSH2_SESSION *s, struct buf *err)
 {
 	buf_setf(err, "host key for %s is not known (", kh->name);
 	knownhosts_describe_key(s, err);
 	buf_addstr(err, "); add it to known_hosts, or use --host-key-checking=accept-new");
+	other_types_hint(kh, err);
 }
 
 static void changed_key_msg(struct knownhosts *kh, LIBSSH2_SESSION *s, int file,

@@ -36,7 +36,7 @@ struct ssh_conn {
 };
 
 /* How long ssh_exec waits for a timed-out channel to close. */
-#define ABANDON_MS 1000
+#define ABANDON_MS 250
 /* How long ssh_close waits for the disconnect to go out. */
 #define CLOSE_MS 2000
 

@@ -3,7 +3,7 @@
  *
  *   sshprobe [-p port] [-u user] [-i key] [-k known_hosts] [-P strict|accept-new|no]
  *            [-n N] [-t timeout_ms] [-s stdin_file] [-o ssh_args] [-F ssh_config]
- *            [-w password] [-N] [-T] host cmd
+ *            [-w password] [-K key_passphrase] [-N] [-T] host cmd
  *
  * Connects once and runs cmd N times on that session; remote stdout and
  * stderr go to ours, the exit status is the remote one (255: transport
@@ -39,7 +39,7 @@ static void usage(void)
 {
 	die("usage: sshprobe [-p port] [-u user] [-i key] [-k known_hosts] "
 	    "[-P strict|accept-new|no] [-n N] [-t ms] [-s file] [-o args] [-F config] "
-	    "[-w password] [-N] [-T] host cmd");
+	    "[-w password] [-K passphrase] [-N] [-T] host cmd");
 }
 
 static void set_policy(struct probe *p, const char *v)
@@ -68,6 +68,7 @@ static void parse_flag(struct probe *p, int ch, const char *arg)
 	case 'o': p->args = arg; break;
 	case 'F': p->config = arg; break;
 	case 'w': p->o.password = xstrdup(arg); break;
+	case 'K': p->o.key_passphrase = xstrdup(arg); break;
 	case 'N': p->o.no_tcp_tweaks = 1; break;
 	case 'T': p->timing = 1; break;
 	default: usage();
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
 
 	ssh_opts_init(&p.o);
 	buf_init(&p.in, 0);
-	while ((ch = getopt(argc, argv, "p:u:i:k:P:n:t:s:o:F:w:NT")) != -1)
+	while ((ch = getopt(argc, argv, "p:u:i:k:P:n:t:s:o:F:w:K:NT")) != -1)
 		parse_flag(&p, ch, optarg);
 	if (argc - optind != 2)
 		usage();
