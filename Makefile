@@ -79,3 +79,11 @@ clean:
 	rm -rf build build-san drover
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# --- sshprobe (tests/helpers/sshprobe.c): drover's SSH transport against a real sshd ---
+$(BUILD)/sshprobe: tests/helpers/sshprobe.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+unit: $(BUILD)/sshprobe
+# --- end sshprobe ---
