@@ -139,6 +139,29 @@ static int has_type(struct knownhosts *kh, int mask)
 	return 0;
 }
 
+/*
+ * Appends the algorithms of the comma-separated list that this libssh2
+ * supports: libssh2 1.10's method_pref drops unknown names with an
+ * overlapping memcpy, so it must never see one.
+ */
+static void add_supported(LIBSSH2_SESSION *s, struct buf *pref, const char *list)
+{
+	const char **algs = NULL;
+	int n = libssh2_session_supported_algs(s, LIBSSH2_METHOD_HOSTKEY, &algs);
+
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		int i;
+
+		for (i = 0; i < n; i++)
+			if (strlen(algs[i]) == len && !strncmp(algs[i], list, len))
+				buf_addf(pref, "%s%.*s", pref->len ? "," : "", (int)len, list);
+		list += len + (list[len] == ',');
+	}
+	if (algs)
+		libssh2_free(s, algs);
+}
+
 void knownhosts_prefer_algs(struct knownhosts *kh, LIBSSH2_SESSION *s)
 {
 	struct buf pref = BUF_INIT;
@@ -153,9 +176,10 @@ void knownhosts_prefer_algs(struct knownhosts *kh, LIBSSH2_SESSION *s)
 	for (pass = 1; pass >= 0; pass--)
 		for (i = 0; i < ARRAY_SIZE(hk_types); i++)
 			if (known[i] == pass)
-				buf_addf(&pref, "%s%s", pref.len ? "," : "", hk_types[i].algs);
-	/* Unsupported names are dropped by libssh2; a failure keeps its default. */
-	libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, pref.buf);
+				add_supported(s, &pref, hk_types[i].algs);
+	/* On failure libssh2 keeps its default order. */
+	if (pref.len)
+		libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, pref.buf);
 	buf_release(&pref);
 }
 

@@ -141,12 +141,14 @@ int main(int argc, char **argv)
 	t0 = now_ms();
 	if (ssh_connect(&p.o, &c, &err)) {
 		fprintf(stderr, "sshprobe: %s\n", err.buf);
-		return 255;
+		status = 255;
+		goto out;
 	}
 	if (p.timing)
 		fprintf(stderr, "connect ms %.2f\n", now_ms() - t0);
 	status = run(&p, c, argv[optind + 1]);
 	ssh_close(c);
+out:
 	ssh_opts_release(&p.o);
 	buf_release(&p.in);
 	buf_release(&err);
