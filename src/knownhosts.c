@@ -1,5 +1,6 @@
 #include "knownhosts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -86,6 +87,7 @@ struct knownhosts *knownhosts_load(LIBSSH2_SESSION *s, const struct ssh_opts *o)
 {
 	struct knownhosts *kh = xcalloc(1, sizeof(*kh));
 	const char *paths[NFILES] = { o->known_hosts, o->global_known_hosts };
+	char *p;
 	int i;
 
 	for (i = 0; i < NFILES; i++) {
@@ -98,6 +100,9 @@ struct knownhosts *knownhosts_load(LIBSSH2_SESSION *s, const struct ssh_opts *o)
 		kh->name = xstrdup(o->host);
 	else
 		kh->name = xasprintf("[%s]:%d", o->host, o->port);
+	/* ssh(1) lowercases the host name before looking it up. */
+	for (p = kh->name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
 	kh->policy = o->policy;
 	return kh;
 }

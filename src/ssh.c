@@ -129,7 +129,6 @@ static int tcp_connect(const struct ssh_opts *o, int *fdp, struct buf *err)
 	int rc, e = 0, one = 1;
 
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
 	snprintf(port, sizeof(port), "%d", o->port);
 	rc = getaddrinfo(o->host, port, &hints, &res);
 	if (rc) {
