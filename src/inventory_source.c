@@ -453,7 +453,6 @@ static int load_path(struct inventory *inv, const char *path, struct buf *err)
 	inv->current_source = path;
 	r = load_file(inv, path, err);
 	inv->current_source = NULL;
-	inv_reconcile(inv);
 	return r;
 }
 
@@ -505,7 +504,9 @@ int inventory_load(struct inventory *inv, const char *source, struct buf *err)
 
 	if (stat(source, &st) < 0 && strchr(source, ','))
 		return load_host_list(inv, source, err);
-	if ((r = load_path(inv, source, err)) < 0)
+	r = load_path(inv, source, err);
+	inv_reconcile(inv); /* once per source, after all its files, as Ansible */
+	if (r < 0)
 		return r;
 	dir = S_ISDIR(st.st_mode) ? xstrdup(source) : dir_of(source);
 	r = inventory_load_vardir(inv, dir, err);

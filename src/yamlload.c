@@ -269,7 +269,7 @@ static int yl_seq(struct yl *y, yaml_event_t *start, json_t **out)
 
 	yl_anchor(y, start->data.sequence_start.anchor, arr);
 	for (;;) {
-		if (yl_next(y, &ev) < 0)
+		if ((r = yl_next(y, &ev)) < 0)
 			goto out;
 		if (ev.type == YAML_SEQUENCE_END_EVENT)
 			break;
@@ -355,7 +355,7 @@ static int yl_map_pair(struct yl *y, yaml_event_t *kev, json_t *obj, json_t *mer
 		yl_error_event(y, kev, "mapping keys must be scalars");
 		goto out;
 	}
-	if (yl_next(y, &vev) < 0)
+	if ((r = yl_next(y, &vev)) < 0)
 		goto out;
 	r = yl_node(y, &vev, &v);
 	if (r == 0 && is_merge)
@@ -378,7 +378,7 @@ static int yl_map(struct yl *y, yaml_event_t *start, json_t **out)
 
 	yl_anchor(y, start->data.mapping_start.anchor, obj);
 	for (;;) {
-		if (yl_next(y, &ev) < 0)
+		if ((r = yl_next(y, &ev)) < 0)
 			goto out;
 		if (ev.type == YAML_MAPPING_END_EVENT)
 			break;
@@ -388,7 +388,12 @@ static int yl_map(struct yl *y, yaml_event_t *start, json_t **out)
 			goto out;
 	}
 	yaml_event_delete(&ev);
-	merge_missing(obj, merged);
+	if (json_object_size(merged)) {
+		/* PyYAML puts merged keys first; explicit ones override them */
+		json_object_update(merged, obj);
+		json_object_clear(obj);
+		json_object_update(obj, merged);
+	}
 	r = 0;
 out:
 	json_decref(merged);
