@@ -28,13 +28,24 @@ trap cleanup EXIT
 trap 'echo; echo "demo: interrupted" >&2; exit 130' INT
 trap 'exit 143' TERM
 
+# step ARGS...: show a command as one could paste it.
 step() {
-	printf '\n\033[1m$ %s\033[0m\n' "$*"
+	line=
+	for a in "$@"; do
+		case $a in
+		"$ROOT"/*) a=./${a#"$ROOT"/} ;;
+		esac
+		case $a in
+		*[!A-Za-z0-9_./:=,@+-]* | '') a="'$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'" ;;
+		esac
+		line="$line $a"
+	done
+	printf '\n\033[1m$%s\033[0m\n' "$line"
 }
 
 status=0
 run() {
-	step "$*"
+	step "$@"
 	"$@"
 	r=$?
 	[ $r -eq 0 ] || { echo "demo: exit status $r" >&2; status=1; }
