@@ -60,7 +60,7 @@ echo "demo: fleet up in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")s"
 cd "$ROOT" || exit 1
 inv=$DIR/inventory
 kh=$DIR/known_hosts
-step "cat $inv"
+step cat "$inv"
 sed -n '/^\[all\]/,/^$/p' "$inv" | sed 's/ ansible_ssh_private_key_file=.*//'
 
 run "$DROVER" adhoc all -i "$inv" --known-hosts "$kh" -m ping
