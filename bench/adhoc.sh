@@ -9,6 +9,7 @@
 # ansible.cfg (pipelining, ControlPersist with a ControlPath directory in
 # the fleet's temp dir, so its timed runs reuse the warm-up's connections).
 #
+# Options go before the pattern, which any getopt accepts.
 # Environment: DROVER (default ./drover of this repository), BENCH_NET
 # (fleet net 127.0.X.0, default 9), ANSIBLE (default ansible).
 # `make bench` runs it with sh: hand over to bash first.
@@ -58,7 +59,7 @@ run_once() {
 	local s e r
 	s=$(now)
 	case $1 in
-	drover) "$DROVER" adhoc all -i "$INV" --known-hosts "$KH" -m command -a true -f "$F" >"$2" 2>&1 ;;
+	drover) "$DROVER" adhoc -i "$INV" --known-hosts "$KH" -m command -a true -f "$F" all >"$2" 2>&1 ;;
 	ansible) "$ANSIBLE" all -i "$INV" -m command -a true -f "$F" >"$2" 2>&1 ;;
 	esac
 	r=$?
@@ -107,8 +108,8 @@ ratio=n/a
 [[ -n $d && -n $a ]] && ratio=$(awk -v a="$a" -v d="$d" 'BEGIN { printf "%.2f", a / d }')
 echo
 printf 'hosts %d, forks %d, median of %d runs:\n' "$N" "$F" "$RUNS"
-printf '  drover   %s\n' "${d:+${d}s}${d:-FAILED}"
-printf '  ansible  %s\n' "${a:+${a}s}${a:-FAILED}"
+printf '  drover   %s\n' "$( [[ -n $d ]] && echo "${d}s" || echo FAILED)"
+printf '  ansible  %s\n' "$( [[ -n $a ]] && echo "${a}s" || echo FAILED)"
 printf '  ratio ansible/drover  %s\n' "$ratio"
 
 mkdir -p "$ROOT/bench/out"

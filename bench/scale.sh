@@ -13,6 +13,7 @@
 # single process, not the sum over Ansible's forks). Appends the table to
 # bench/out/scale.log.
 #
+# Options go before the pattern, which any getopt accepts.
 # Environment: DROVER (default ./drover of this repository), BENCH_NET
 # (fleet net 127.0.X.0, default 8), ANSIBLE (default ansible).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -72,8 +73,8 @@ measure() {
 	for ((i = 1 - ${WARMUP:-1}; i <= RUNS; i++)); do
 		s=$(now)
 		case $tool in
-		drover) /usr/bin/time -v -o "$tf" "$DROVER" adhoc all -i "$inv" \
-			--known-hosts "$KH" -m command -a true -f $F >"$out" 2>&1 ;;
+		drover) /usr/bin/time -v -o "$tf" "$DROVER" adhoc -i "$inv" \
+			--known-hosts "$KH" -m command -a true -f $F all >"$out" 2>&1 ;;
 		ansible) /usr/bin/time -v -o "$tf" "$ANSIBLE" all -i "$inv" \
 			-m command -a true -f $F >"$out" 2>&1 ;;
 		esac
