@@ -64,7 +64,7 @@ die() {
 }
 
 usage() {
-	sed -n '4,7p' "$0" | sed 's/^# *//' >&2
+	sed -n '/^# usage:/,/^#$/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^$/d' >&2
 	exit 2
 }
 
@@ -268,15 +268,22 @@ cmd_scale() {
 	write_scale_inventory "$2"
 }
 
-# Start failed: stop what is already running and give up.
 up_failed() {
 	echo "fleet.sh: $*" >&2
+	exit 1
+}
+
+# EXIT trap of `up` once daemons were started: if `up` fails after that
+# point (up_failed or set -e), stop every daemon that wrote a pid file.
+up_cleanup() {
+	rc=$?
+	[ $rc -eq 0 ] && return 0
 	for f in "$DIR"/hosts/h*/sshd.pid; do
 		[ -f "$f" ] && cat "$f"
 	done >"$DIR/fleet.pids.partial" 2>/dev/null || true
 	stop_pids "$DIR/fleet.pids.partial"
-	rm -f "$DIR/fleet.pids.partial"
-	exit 1
+	rm -f "$DIR/fleet.pids.partial" "$DIR/fleet.pids"
+	exit $rc
 }
 
 cmd_up() {
@@ -361,7 +368,10 @@ cmd_up() {
 			if (i + 0 >= 1 && i + 0 <= n) print a } }' | head -n 3 | tr '\n' ' ')
 	[ -z "$busy" ] || die "already listening: $busy(another fleet on --net $NET?)"
 
-	# Start all daemons; each daemonizes after binding its listener.
+	# Start all daemons; each daemonizes, then binds, then writes its pid.
+	trap up_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	i=1
 	while [ $i -le "$N" ]; do
 		h=$DIR/hosts/h$i
@@ -404,8 +414,7 @@ cmd_up() {
 		ss -Hltn 2>/dev/null | awk '{ print $4 }' | grep -F "127.0.$NET." |
 			sort | comm -23 "$DIR/want.listen" - >"$DIR/not.listening" || true
 		[ -s "$DIR/not.listening" ] || break
-		[ $t -ge 100 ] && { rm -f "$DIR/fleet.pids"
-			up_failed "not listening after 10s: $(cat "$DIR/not.listening")"; }
+		[ $t -ge 100 ] && up_failed "not listening after 10s: $(cat "$DIR/not.listening")"
 		sleep 0.1
 		t=$((t + 1))
 	done
@@ -413,14 +422,13 @@ cmd_up() {
 	ssh-keyscan -T 5 -t ed25519 -p "$PORT" "127.0.$NET.1" 2>/dev/null |
 		sed 's/ *$//' >"$DIR/keyscan" || true
 	if ! head -n 1 "$DIR/known_hosts" | cmp -s - "$DIR/keyscan"; then
-		rm -f "$DIR/fleet.pids"
 		up_failed "127.0.$NET.1:$PORT does not present its key (see $DIR/keyscan)"
 	fi
 	rm -f "$DIR/keyscan"
 
 	write_inventory
 	write_ansible_cfg
-	[ -n "$SCALE" ] && write_scale_inventory "$SCALE"
+	if [ -n "$SCALE" ]; then write_scale_inventory "$SCALE"; fi
 	cat >"$DIR/fleet.env" <<EOF
 FLEET_N=$N
 FLEET_NET=$NET
