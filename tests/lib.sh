@@ -60,7 +60,7 @@ for test_arg in "$@"; do
 done
 unset test_arg
 
-: "${DROVER:=$TEST_DIR/../drover}"
+: "${DROVER:=$(cd "$TEST_DIR/.." && pwd)/drover}"
 case $DROVER in /*) ;; *) DROVER=$(cd "$(dirname "$DROVER")" && pwd)/$(basename "$DROVER") ;; esac
 export DROVER
 
