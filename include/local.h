@@ -1,6 +1,8 @@
 #ifndef DROVER_LOCAL_H
 #define DROVER_LOCAL_H
 
+#include <signal.h>
+
 #include "buf.h"
 #include "ssh.h"
 
@@ -8,9 +10,10 @@
  * ansible_connection=local: runs cmd with /bin/sh -c on the controller with
  * the same contract as ssh_exec (stdin data then EOF, stdout and stderr read
  * concurrently, exit status, timeout). Returns SSH_OK, SSH_ERR_TIMEOUT (the
- * command's process group is killed) or SSH_ERR_CHANNEL (could not start).
+ * command's process group is killed), SSH_ERR_CANCELLED (*cancel was set;
+ * killed likewise) or SSH_ERR_CHANNEL (could not start).
  */
 int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
-	       struct ssh_exec_result *res, struct buf *err);
+	       const volatile sig_atomic_t *cancel, struct ssh_exec_result *res, struct buf *err);
 
 #endif

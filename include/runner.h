@@ -2,6 +2,7 @@
 #define DROVER_RUNNER_H
 
 #include <jansson.h>
+#include <signal.h>
 
 /*
  * Runs jobs (one module on one host) inside an executor worker. A runner
@@ -21,7 +22,8 @@
  */
 struct runner;
 
-struct runner *runner_new(void);
+/* cancel: a flag a signal handler sets to make the job in flight stop. */
+struct runner *runner_new(const volatile sig_atomic_t *cancel);
 void runner_free(struct runner *r);
 
 /* Runs job; returns a new reference to its outcome. Never NULL. */

@@ -2,6 +2,7 @@
 #define DROVER_SSH_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -79,6 +80,7 @@ int ssh_opts_apply_config_warn(struct ssh_opts *o, const char *path, const char 
 #define SSH_ERR_UNREACHABLE -1 /* connect, handshake, host key, auth: host UNREACHABLE */
 #define SSH_ERR_TIMEOUT -2     /* the command ran past its timeout */
 #define SSH_ERR_CHANNEL -3     /* the session broke mid-command: host UNREACHABLE */
+#define SSH_ERR_CANCELLED -4   /* *cancel was set (Ctrl-C): the session stays usable */
 
 struct ssh_conn;
 
@@ -107,6 +109,12 @@ void ssh_exec_result_release(struct ssh_exec_result *r);
  */
 int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	     struct ssh_exec_result *res, struct buf *err);
+
+/*
+ * From now on ssh_exec checks *cancel (set by a signal handler) while it
+ * waits, and returns SSH_ERR_CANCELLED once it is set.
+ */
+void ssh_set_cancel(struct ssh_conn *c, const volatile sig_atomic_t *cancel);
 
 /* Sends a keepalive if one is due; returns SSH_OK or SSH_ERR_CHANNEL. */
 int ssh_keepalive(struct ssh_conn *c);

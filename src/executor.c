@@ -25,7 +25,11 @@
 /* A message larger than this from a worker is a broken worker. */
 #define MSG_MAX (BUF_SIZE_MAX + 4096)
 
+/* Controller: SIGINT/SIGTERM arrived. Worker: the controller said stop. */
 static volatile sig_atomic_t interrupted;
+
+/* How long stopped workers get to kill their remote commands. */
+#define STOP_GRACE_MS 5000
 
 struct worker {
 	pid_t pid;        /* 0: not running */
@@ -149,10 +153,10 @@ static json_t *recv_msg(int fd)
 
 static void worker_loop(int fd)
 {
-	struct runner *r = runner_new();
+	struct runner *r = runner_new(&interrupted);
 	json_t *job, *out;
 
-	while ((job = recv_msg(fd))) {
+	while (!interrupted && (job = recv_msg(fd))) {
 		out = runner_run(r, job);
 		json_decref(job);
 		if (send_msg(fd, out) < 0)
@@ -162,13 +166,20 @@ static void worker_loop(int fd)
 	runner_free(r);
 }
 
+/*
+ * Ctrl-C reaches the whole process group: the controller decides, and
+ * sends SIGTERM, on which the job in flight stops its remote command.
+ */
 static void worker_signals(void)
 {
+	struct sigaction sa;
 	sigset_t none;
 
-	/* Ctrl-C reaches the whole process group: the controller decides. */
+	interrupted = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
@@ -206,17 +217,13 @@ static int worker_start(struct executor *ex, int w)
 }
 
 /* Kills and reaps worker w; forgets the sessions it held. */
-static void worker_stop(struct executor *ex, int w, int sig)
+/* Forgets a worker that has been reaped, and the sessions it held. */
+static void worker_forget(struct executor *ex, int w)
 {
 	struct worker *wk = &ex->workers[w];
 	size_t k;
 
-	if (!wk->pid)
-		return;
-	if (sig)
-		kill(wk->pid, sig);
 	close(wk->fd);
-	waitpid(wk->pid, NULL, 0);
 	wk->pid = 0;
 	wk->fd = -1;
 	wk->job = -1;
@@ -224,6 +231,21 @@ static void worker_stop(struct executor *ex, int w, int sig)
 	for (k = 0; k < ex->nr_owner; k++)
 		if (ex->owner[k] == w)
 			ex->owner[k] = -1;
+}
+
+/* Kills (sig 0: just closes on) worker w and reaps it. */
+static void worker_stop(struct executor *ex, int w, int sig)
+{
+	struct worker *wk = &ex->workers[w];
+
+	if (!wk->pid)
+		return;
+	if (sig)
+		kill(wk->pid, sig);
+	close(wk->fd);
+	wk->fd = -1;
+	waitpid(wk->pid, NULL, 0);
+	worker_forget(ex, w);
 }
 
 /* ---- scheduling ---- */
@@ -415,6 +437,25 @@ static int wait_and_read(struct executor *ex, struct run *run, struct pollfd *pf
 	return 0;
 }
 
+/* Waits up to ms for worker w to exit; returns 1 if it did (and is reaped). */
+static int reaped_within(struct worker *wk, long long ms)
+{
+	long long end = now_ms() + ms;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	for (;;) {
+		if (waitpid(wk->pid, NULL, WNOHANG) == wk->pid)
+			return 1;
+		if (now_ms() > end)
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/*
+ * Ends every worker. With sig, they are signalled first and get a grace
+ * period to stop their remote commands before SIGKILL.
+ */
 static void stop_all(struct executor *ex, int sig)
 {
 	int w;
@@ -422,8 +463,21 @@ static void stop_all(struct executor *ex, int sig)
 	for (w = 0; w < ex->nr_workers; w++)
 		if (ex->workers[w].pid && sig)
 			kill(ex->workers[w].pid, sig);
-	for (w = 0; w < ex->nr_workers; w++)
-		worker_stop(ex, w, 0);
+	for (w = 0; w < ex->nr_workers; w++) {
+		struct worker *wk = &ex->workers[w];
+
+		if (!wk->pid)
+			continue;
+		if (!sig) {
+			worker_stop(ex, w, 0);
+			continue;
+		}
+		if (!reaped_within(wk, STOP_GRACE_MS)) {
+			kill(wk->pid, SIGKILL);
+			waitpid(wk->pid, NULL, 0);
+		}
+		worker_forget(ex, w);
+	}
 }
 
 /*

@@ -62,9 +62,9 @@ static void feed(int *fd, const char *in, size_t inlen, size_t *off)
 	}
 }
 
-/* Moves data until both outputs close or the deadline passes. Returns 0 or -1 (timeout). */
+/* Moves data until both outputs close; SSH_OK, SSH_ERR_TIMEOUT or SSH_ERR_CANCELLED. */
 static int pump(int fds[3], const char *in, size_t inlen, long long deadline,
-		struct ssh_exec_result *res)
+		const volatile sig_atomic_t *cancel, struct ssh_exec_result *res)
 {
 	size_t off = 0;
 
@@ -74,12 +74,16 @@ static int pump(int fds[3], const char *in, size_t inlen, long long deadline,
 	}
 	while (fds[1] >= 0 || fds[2] >= 0) {
 		struct pollfd p[3] = { { fds[0], POLLOUT, 0 }, { fds[1], POLLIN, 0 }, { fds[2], POLLIN, 0 } };
-		int wait = deadline ? (int)(deadline - now_ms()) : -1;
+		int wait = deadline ? (int)(deadline - now_ms()) : 1000;
 
 		if (deadline && wait <= 0)
-			return -1;
+			return SSH_ERR_TIMEOUT;
+		if (cancel && *cancel)
+			return SSH_ERR_CANCELLED;
+		if (wait > 1000)
+			wait = 1000;
 		if (poll(p, 3, wait) < 0 && errno != EINTR)
-			return -1;
+			return SSH_ERR_CHANNEL;
 		if (fds[0] >= 0 && p[0].revents)
 			feed(&fds[0], in, inlen, &off);
 		if (fds[1] >= 0 && p[1].revents)
@@ -87,11 +91,11 @@ static int pump(int fds[3], const char *in, size_t inlen, long long deadline,
 		if (fds[2] >= 0 && p[2].revents)
 			drain(&fds[2], &res->errb);
 	}
-	return 0;
+	return SSH_OK;
 }
 
 int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
-	       struct ssh_exec_result *res, struct buf *err)
+	       const volatile sig_atomic_t *cancel, struct ssh_exec_result *res, struct buf *err)
 {
 	int pin[2], pout[2], perr[2], fds[3], status, i, r = SSH_OK;
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
@@ -113,10 +117,9 @@ int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	if (pid < 0) {
 		buf_setf(err, "cannot fork: %s", strerror(errno));
 		r = SSH_ERR_CHANNEL;
-	} else if (pump(fds, in, inlen, deadline, res) < 0) {
+	} else if ((r = pump(fds, in, inlen, deadline, cancel, res)) != SSH_OK) {
 		kill(-pid, SIGKILL);
-		buf_setf(err, "command timed out after %d ms", timeout_ms);
-		r = SSH_ERR_TIMEOUT;
+		buf_setf(err, r == SSH_ERR_TIMEOUT ? "command timed out" : "command interrupted");
 	}
 	for (i = 0; i < 3; i++)
 		if (fds[i] >= 0)

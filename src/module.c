@@ -294,6 +294,7 @@ static int prepare_command(const struct module *m, json_t *args, struct buf *err
 		if (!line || !*line)
 			goto none;
 		json_object_set_new(args, "_drover_cmd", json_string(line));
+		json_object_set_new(args, "_uses_shell", json_true());
 	} else if (line && *line) {
 		if (shlex_split(line, &words, err) < 0)
 			return -1;

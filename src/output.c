@@ -153,7 +153,7 @@ void output_adhoc_result(const struct output *o, const char *host, int no_json,
 		}
 	} else if (!strcmp(status, "failed")) {
 		c = COLOR_ERROR;
-		if (no_json && !json_object_get(result, "module_stderr")) {
+		if (no_json && !o->one_line && !json_object_get(result, "module_stderr")) {
 			command_text(o, host, "FAILED", result, &text);
 		} else {
 			buf_addf(&text, "%s | FAILED! => ", host);

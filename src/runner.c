@@ -31,6 +31,7 @@ struct cached_payload {
 };
 
 struct runner {
+	const volatile sig_atomic_t *cancel; /* set when the worker must stop */
 	struct cached_conn *conns;
 	size_t nr_conns, alloc_conns;
 	struct cached_payload *payloads;
@@ -41,12 +42,16 @@ struct runner {
 struct attempt {
 	struct ssh_exec_result res;
 	struct timeval start, end;
-	char marker[64];
+	char id[33];     /* names the run file holding the remote process group */
+	char marker[64]; /* precedes the module's JSON result on stdout */
 };
 
-struct runner *runner_new(void)
+struct runner *runner_new(const volatile sig_atomic_t *cancel)
 {
-	return xcalloc(1, sizeof(struct runner));
+	struct runner *r = xcalloc(1, sizeof(struct runner));
+
+	r->cancel = cancel;
+	return r;
 }
 
 void runner_free(struct runner *r)
@@ -183,6 +188,7 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 			return NULL;
 		}
 		ssh_opts_release(&o);
+		ssh_set_cancel(sc, r->cancel);
 	}
 	ALLOC_GROW(r->conns, r->nr_conns + 1, r->alloc_conns);
 	c = &r->conns[r->nr_conns++];
@@ -191,12 +197,35 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 	return c;
 }
 
-static int run_on(struct cached_conn *c, const char *cmd, const struct buf *in, int timeout_ms,
-		  struct ssh_exec_result *res, struct buf *err)
+static int run_on(struct runner *r, struct cached_conn *c, const char *cmd, const struct buf *in,
+		  int timeout_ms, struct ssh_exec_result *res, struct buf *err)
 {
 	if (!c->conn)
-		return local_exec(cmd, in->buf, in->len, timeout_ms, res, err);
+		return local_exec(cmd, in->buf, in->len, timeout_ms, r->cancel, res, err);
 	return ssh_exec(c->conn, cmd, in->buf, in->len, timeout_ms, res, err);
+}
+
+/*
+ * A module past its timeout or interrupted by Ctrl-C: kill its process group
+ * on the host (the launcher wrote the group's id to a run file), over the
+ * same session, since closing a channel does not stop a remote command.
+ */
+static void stop_remote(struct runner *r, struct cached_conn *c, const char *id)
+{
+	struct ssh_exec_result res;
+	struct buf cmd = BUF_INIT, err = BUF_INIT;
+
+	if (!c->conn)
+		return; /* local_exec killed its process group itself */
+	buf_addf(&cmd, "f=\"$HOME/.cache/drover/run/%s\"; [ -s \"$f\" ] && "
+		       "kill -TERM -- -\"$(cat \"$f\")\" 2>/dev/null; rm -f \"$f\"", id);
+	ssh_exec_result_init(&res);
+	ssh_set_cancel(c->conn, NULL);
+	ssh_exec(c->conn, cmd.buf, NULL, 0, 5000, &res, &err);
+	ssh_set_cancel(c->conn, r->cancel);
+	ssh_exec_result_release(&res);
+	buf_release(&cmd);
+	buf_release(&err);
 }
 
 /* ---- module launch ---- */
@@ -230,14 +259,18 @@ static void add_become(struct buf *cmd, json_t *become)
  * The launcher: runs the cached module if the host has it, else exits
  * MODULE_MISSING so that the runner uploads it once and tries again.
  */
-static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *become)
+static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *become,
+			   const char *id)
 {
 	struct buf inner = BUF_INIT;
 
-	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; exec ",
-		 p->sha256, MODULE_MISSING);
+	/* sshd made this shell a process group leader: its pid names the group */
+	buf_addf(&inner, "d=\"$HOME/.cache/drover\"; m=\"$d/modules/%s.sh\"; "
+			 "[ -r \"$m\" ] || exit %d; r=\"$d/run/%s\"; "
+			 "{ echo $$ > \"$r\"; } 2>/dev/null || { mkdir -p \"$d/run\"; echo $$ > \"$r\"; }; ",
+		 p->sha256, MODULE_MISSING, id);
 	add_become(&inner, become);
-	buf_addstr(&inner, "/bin/sh \"$m\"");
+	buf_addstr(&inner, "/bin/sh \"$m\"; s=$?; rm -f \"$r\"; exit $s");
 	buf_addstr(cmd, "/bin/sh -c ");
 	sh_quote(cmd, inner.buf);
 	buf_release(&inner);
@@ -245,22 +278,23 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 
 static void upload_command(struct buf *cmd, const struct module_payload *p)
 {
-	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/modules\" && mkdir -p \"$d\" && "
+	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/modules\" && "
+		      "mkdir -p \"$d\" \"$HOME/.cache/drover/run\" && "
 		      "cat > \"$d/.%s.$$\" && mv -f \"$d/.%s.$$\" \"$d/%s.sh\"",
 		 p->sha256, p->sha256, p->sha256);
 }
 
-static void new_marker(char *marker, size_t size)
+/* A fresh random id for a module run, and the result marker made from it. */
+static void new_marker(struct attempt *a)
 {
 	unsigned char rnd[16];
 	size_t i;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		BUG("no randomness for the result marker");
-	snprintf(marker, size, "@@DROVER-RESULT-");
 	for (i = 0; i < sizeof(rnd); i++)
-		snprintf(marker + 16 + 2 * i, size - 16 - 2 * i, "%02x", rnd[i]);
-	snprintf(marker + 48, size - 48, "@@");
+		snprintf(a->id + 2 * i, sizeof(a->id) - 2 * i, "%02x", rnd[i]);
+	snprintf(a->marker, sizeof(a->marker), "@@DROVER-RESULT-%s@@", a->id);
 }
 
 /* Finds the last "\n<marker>" in out; returns its offset or -1. */
@@ -282,6 +316,8 @@ static int timeout_ms_of(json_t *job)
 
 static json_t *exec_failure(int rc, const char *msg, json_t *job)
 {
+	if (rc == SSH_ERR_CANCELLED)
+		return failed("interrupted: drover was asked to stop");
 	if (rc == SSH_ERR_TIMEOUT) {
 		char *m = xasprintf("The command action failed to execute in the expected time "
 				    "frame (%d) and was terminated",
@@ -406,16 +442,16 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 
 	json_incref(data);
 	json_object_del(args, "_drover_stdin");
-	new_marker(a->marker, sizeof(a->marker));
+	new_marker(a);
 	module_encode_args(args, a->marker, &in);
 	if (data)
 		buf_add(&in, json_string_value(data), json_string_length(data));
-	launch_command(&cmd, p, json_object_get(job, "become"));
+	launch_command(&cmd, p, json_object_get(job, "become"), a->id);
 	for (tries = 0; tries < 2; tries++) {
 		ssh_exec_result_release(&a->res);
 		ssh_exec_result_init(&a->res);
 		gettimeofday(&a->start, NULL);
-		rc = run_on(c, cmd.buf, &in, timeout_ms_of(job), &a->res, err);
+		rc = run_on(r, c, cmd.buf, &in, timeout_ms_of(job), &a->res, err);
 		gettimeofday(&a->end, NULL);
 		if (rc != SSH_OK || a->res.exit_status != MODULE_MISSING || a->res.out.len)
 			break;
@@ -423,12 +459,14 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		upload_command(&cmd, p);
 		ssh_exec_result_release(&a->res);
 		ssh_exec_result_init(&a->res);
-		rc = run_on(c, cmd.buf, &p->text, 30000, &a->res, err);
+		rc = run_on(r, c, cmd.buf, &p->text, 30000, &a->res, err);
 		if (rc != SSH_OK)
 			break;
 		buf_reset(&cmd);
-		launch_command(&cmd, p, json_object_get(job, "become"));
+		launch_command(&cmd, p, json_object_get(job, "become"), a->id);
 	}
+	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
+		stop_remote(r, c, a->id);
 	buf_release(&cmd);
 	buf_release(&in);
 	json_decref(args);
@@ -436,7 +474,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	return rc == SSH_OK ? script_result(m, job, a) : exec_failure(rc, err->buf, job);
 }
 
-static json_t *run_raw(struct cached_conn *c, json_t *job, struct attempt *a, struct buf *err)
+static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, struct attempt *a, struct buf *err)
 {
 	const char *line = json_string_value(json_object_get(json_object_get(job, "args"), "_raw_params"));
 	struct buf cmd = BUF_INIT, none = BUF_INIT;
@@ -451,7 +489,7 @@ static json_t *run_raw(struct cached_conn *c, json_t *job, struct attempt *a, st
 	else
 		buf_addstr(&cmd, line ? line : "");
 	gettimeofday(&a->start, NULL);
-	rc = run_on(c, cmd.buf, &none, timeout_ms_of(job), &a->res, err);
+	rc = run_on(r, c, cmd.buf, &none, timeout_ms_of(job), &a->res, err);
 	gettimeofday(&a->end, NULL);
 	buf_release(&cmd);
 	if (rc != SSH_OK)
@@ -480,7 +518,7 @@ json_t *runner_run(struct runner *r, json_t *job)
 	}
 	memset(&a, 0, sizeof(a));
 	ssh_exec_result_init(&a.res);
-	out = m->kind == MODULE_RAW ? run_raw(c, job, &a, &err) : run_script(r, c, m, job, &a, &err);
+	out = m->kind == MODULE_RAW ? run_raw(r, c, job, &a, &err) : run_script(r, c, m, job, &a, &err);
 	if (json_is_true(json_object_get(json_object_get(out, "result"), "unreachable")))
 		drop_conn(r, c);
 	ssh_exec_result_release(&a.res);

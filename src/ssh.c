@@ -33,6 +33,7 @@ struct ssh_conn {
 	char *name;     /* "host" or "[host]:port", for messages */
 	char *user;
 	char *password; /* answers keyboard-interactive prompts */
+	const volatile sig_atomic_t *cancel; /* or NULL */
 };
 
 /* How long ssh_exec waits for a timed-out channel to close. */
@@ -467,9 +468,16 @@ static int wait_socket(struct ssh_conn *c, long long deadline)
 		if (left < wait)
 			wait = (int)left;
 	}
+	if (c->cancel && *c->cancel)
+		return SSH_ERR_CANCELLED;
 	if (poll(&p, 1, wait) < 0 && errno != EINTR)
 		return SSH_ERR_CHANNEL;
-	return 0;
+	return c->cancel && *c->cancel ? SSH_ERR_CANCELLED : 0;
+}
+
+void ssh_set_cancel(struct ssh_conn *c, const volatile sig_atomic_t *cancel)
+{
+	c->cancel = cancel;
 }
 
 static void add_capped(struct buf *b, const char *data, size_t n)
@@ -608,6 +616,10 @@ static void exec_error(struct exec_io *x, int r, const char *cmd, int timeout_ms
 		buf_setf(err, "command timed out after %d ms on %s", timeout_ms, x->c->name);
 		return;
 	}
+	if (r == SSH_ERR_CANCELLED) {
+		buf_setf(err, "interrupted while running a command on %s", x->c->name);
+		return;
+	}
 	buf_setf(err, "SSH channel to %s failed while running '%.60s': %s", x->c->name, cmd,
 		 x->c->dead ? "connection lost" : session_error(x->c->s));
 }
@@ -630,10 +642,10 @@ int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, 
 				break;
 	if (r == SSH_OK)
 		return SSH_OK;
-	if (r != SSH_ERR_TIMEOUT)
+	if (r != SSH_ERR_TIMEOUT && r != SSH_ERR_CANCELLED)
 		c->dead = 1;
 	exec_error(&x, r, cmd, timeout_ms, err);
-	if (r == SSH_ERR_TIMEOUT)
+	if (r == SSH_ERR_TIMEOUT || r == SSH_ERR_CANCELLED)
 		abandon_channel(&x);
 	return r;
 }
