@@ -267,7 +267,7 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 	/* sshd made this shell a process group leader: its pid names the group */
 	buf_addf(&inner, "d=\"$HOME/.cache/drover\"; m=\"$d/modules/%s.sh\"; "
 			 "[ -r \"$m\" ] || exit %d; r=\"$d/run/%s\"; "
-			 "{ echo $$ > \"$r\"; } 2>/dev/null || { mkdir -p \"$d/run\"; echo $$ > \"$r\"; }; ",
+			 "{ echo $$ > \"$r\"; } 2>/dev/null || { mkdir -p -m 700 \"$d/run\"; echo $$ > \"$r\"; }; ",
 		 p->sha256, MODULE_MISSING, id);
 	add_become(&inner, become);
 	buf_addstr(&inner, "/bin/sh \"$m\"; s=$?; rm -f \"$r\"; exit $s");

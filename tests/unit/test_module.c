@@ -1,0 +1,187 @@
+/* Module descriptors, argument checking, the args stream, lossy JSON, output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "jsonutil.h"
+#include "kv.h"
+#include "module.h"
+#include "output.h"
+#include "banned.h"
+
+static json_t *checked(const char *module, const char *args, struct buf *err)
+{
+	const struct module *m = module_find(module);
+	json_t *parsed, *out;
+
+	assert_non_null(m);
+	parsed = kv_parse(args, m->free_form, err);
+	assert_non_null(parsed);
+	out = module_check_args(m, parsed, err);
+	json_decref(parsed);
+	return out;
+}
+
+static void finds_fqcn(void **state)
+{
+	(void)state;
+	assert_ptr_equal(module_find("ansible.builtin.command"), module_find("command"));
+	assert_ptr_equal(module_find("ansible.legacy.shell"), module_find("shell"));
+	assert_null(module_find("nosuch"));
+	assert_null(module_find("ansible.builtin."));
+}
+
+static void unsupported_option(void **state)
+{
+	struct buf err = BUF_INIT;
+
+	(void)state;
+	assert_null(checked("ping", "foo=1", &err));
+	assert_string_equal(err.buf, "Unsupported parameters for (ping) module: foo. "
+				     "Supported parameters include: data.");
+	buf_release(&err);
+}
+
+static void defaults_and_types(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *a = checked("command", "chdir=/tmp stdin_add_newline=no echo 'x y'", &err);
+
+	(void)state;
+	assert_non_null(a);
+	assert_true(json_is_false(json_object_get(a, "stdin_add_newline")));
+	assert_true(json_is_true(json_object_get(a, "strip_empty_ends")));
+	assert_string_equal(json_string_value(json_object_get(a, "chdir")), "/tmp");
+	assert_int_equal(json_array_size(json_object_get(a, "_drover_argv")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(a, "_drover_argv"), 1)),
+			    "x y");
+	json_decref(a);
+	assert_null(checked("command", "stdin_add_newline=maybe ls", &err));
+	assert_non_null(strstr(err.buf, "stdin_add_newline"));
+	buf_release(&err);
+}
+
+static void shell_keeps_line(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *a = checked("shell", "echo $HOME | wc -c", &err);
+
+	(void)state;
+	assert_string_equal(json_string_value(json_object_get(a, "_drover_cmd")), "echo $HOME | wc -c");
+	assert_true(json_is_true(json_object_get(a, "_uses_shell")));
+	json_decref(a);
+	buf_release(&err);
+}
+
+static void stdin_travels_as_data(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *a = checked("command", "stdin=hello cat", &err);
+
+	(void)state;
+	assert_null(json_object_get(a, "stdin"));
+	assert_string_equal(json_string_value(json_object_get(a, "_drover_stdin")), "hello\n");
+	json_decref(a);
+	buf_release(&err);
+}
+
+static void encode_counts_lines(void **state)
+{
+	json_t *args = json_pack("{s:s, s:[s,s]}", "msg", "two\nlines 'q'", "l", "a", "b");
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	module_encode_args(args, "MARK", &out);
+	assert_string_equal(out.buf, "6\nmsg='two\nlines '\\''q'\\'''\nl_0='a'\nl_1='b'\nl_n=2\n"
+				     "_drover_marker='MARK'\n");
+	json_decref(args);
+	buf_release(&out);
+}
+
+static void payload_is_stable(void **state)
+{
+	struct module_payload a, b;
+
+	(void)state;
+	module_payload_build(module_find("command"), &a);
+	module_payload_build(module_find("shell"), &b);
+	assert_string_equal(a.sha256, b.sha256);
+	assert_int_equal(strlen(a.sha256), 64);
+	assert_true(!strncmp(a.text.buf, "#!/bin/sh\n", 10));
+	module_payload_release(&a);
+	module_payload_release(&b);
+}
+
+static void lossy_utf8(void **state)
+{
+	json_t *s = json_string_lossy("ok\xff\xc3\xa9\0z", 7);
+	json_t *lines = json_lines("a\r\nb\n\nc", 7);
+
+	(void)state;
+	assert_int_equal(json_string_length(s), 2 + 3 + 2 + 2);
+	assert_memory_equal(json_string_value(s), "ok\xef\xbf\xbd\xc3\xa9\0z", 9);
+	assert_int_equal(json_array_size(lines), 4);
+	assert_string_equal(json_string_value(json_array_get(lines, 2)), "");
+	json_decref(s);
+	json_decref(lines);
+}
+
+static char *render(json_t *result, const char *status, int no_json, int one_line)
+{
+	struct output o;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	output_init(&o, fp, 0, one_line);
+	o.color = 0;
+	output_adhoc_result(&o, "web1", no_json, status, result);
+	fclose(fp);
+	return text;
+}
+
+static void adhoc_lines(void **state)
+{
+	json_t *cmd = json_pack("{s:b, s:i, s:s, s:s, s:s}", "changed", 1, "rc", 0, "stdout", "a\nb",
+				"stderr", "", "msg", "");
+	json_t *ping = json_pack("{s:b, s:s, s:s}", "changed", 0, "ping", "pong", "_drover_x", "hidden");
+	char *t;
+
+	(void)state;
+	t = render(cmd, "ok", 1, 0);
+	assert_string_equal(t, "web1 | CHANGED | rc=0 >>\na\nb\n");
+	free(t);
+	t = render(cmd, "ok", 1, 1);
+	assert_string_equal(t, "web1 | CHANGED | rc=0 | (stdout) a\\nb\n");
+	free(t);
+	t = render(ping, "ok", 0, 0);
+	assert_string_equal(t, "web1 | SUCCESS => {\n    \"changed\": false,\n    \"ping\": \"pong\"\n}\n");
+	free(t);
+	t = render(ping, "ok", 0, 1);
+	assert_string_equal(t, "web1 | SUCCESS => {\"changed\": false,\"ping\": \"pong\"}\n");
+	free(t);
+	json_decref(cmd);
+	json_decref(ping);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(finds_fqcn),
+		cmocka_unit_test(unsupported_option),
+		cmocka_unit_test(defaults_and_types),
+		cmocka_unit_test(shell_keeps_line),
+		cmocka_unit_test(stdin_travels_as_data),
+		cmocka_unit_test(encode_counts_lines),
+		cmocka_unit_test(payload_is_stable),
+		cmocka_unit_test(lossy_utf8),
+		cmocka_unit_test(adhoc_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
