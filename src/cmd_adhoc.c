@@ -458,6 +458,21 @@ out:
 	return r;
 }
 
+/* At -v, as Ansible: which file was read, and what drover did not use. */
+static void note_config(const struct config *cfg, int verbosity)
+{
+	size_t i;
+
+	if (verbosity < 1)
+		return;
+	if (cfg->path)
+		fprintf(stderr, "Using %s as config file\n", cfg->path);
+	else
+		fprintf(stderr, "No config file found; using defaults\n");
+	for (i = 0; i < cfg->unknown.nr; i++)
+		fprintf(stderr, "note: setting %s is not used by drover\n", cfg->unknown.v[i]);
+}
+
 static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 {
 	struct buf err = BUF_INIT;
@@ -468,6 +483,7 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		return EXIT_ERROR;
 	}
 	buf_release(&err);
+	note_config(cfg, o->verbosity);
 	o->conn.cfg = cfg;
 	if (!o->forks)
 		o->forks = cfg->forks > 0 ? cfg->forks : 25;
