@@ -37,4 +37,11 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
 /* The job's "become" object, or NULL when the host does not become. New reference. */
 json_t *connvars_become(json_t *vars, const struct conn_defaults *d);
 
+/*
+ * Executor keys for jobs: jobs whose "conn" objects are identical (several
+ * inventory names for one address, port, user and key) get the same key,
+ * so they share one SSH session as Ansible's ControlPersist would.
+ */
+void connvars_session_keys(json_t **jobs, size_t nr, size_t *keys);
+
 #endif

@@ -378,17 +378,20 @@ static int run_jobs(struct adhoc_run *run, const struct inventory *inv, const st
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
-		keys[i] = run->hosts[i]->index;
 		jobs[i] = build_job(inv, run->hosts[i], o, args, &err);
 		if (!jobs[i]) {
 			fprintf(stderr, "ERROR! %s: %s\n", run->hosts[i]->name, err.buf);
-			r = -1;
+			r = EXIT_ERROR;
 			goto out;
 		}
 	}
+	connvars_session_keys(jobs, nr, keys);
 	warn_ssh_args(jobs, nr);
 	ex = executor_new(o->forks);
-	r = executor_run(ex, jobs, keys, nr, on_result, run);
+	if (executor_run(ex, jobs, keys, nr, on_result, run) < 0) {
+		fprintf(stderr, "ERROR! User interrupted execution\n");
+		r = EXIT_INTERRUPTED;
+	}
 	executor_free(ex);
 out:
 	for (i = 0; i < nr; i++)
@@ -442,9 +445,7 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg)
 
 		fail_everywhere(&run, nr, msg);
 		free(msg);
-	} else if (run_jobs(&run, inv, o, nr) < 0) {
-		fprintf(stderr, "ERROR! User interrupted execution\n");
-		r = EXIT_INTERRUPTED;
+	} else if ((r = run_jobs(&run, inv, o, nr))) {
 		goto out;
 	}
 	if (o->json)

@@ -125,3 +125,22 @@ json_t *connvars_become(json_t *vars, const struct conn_defaults *d)
 	who = var_str(vars, user) ?: d->become_user ?: "root";
 	return json_pack("{s:s}", "user", who);
 }
+
+void connvars_session_keys(json_t **jobs, size_t nr, size_t *keys)
+{
+	json_t *seen = json_object();
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		char *conn = json_dumps(json_object_get(jobs[i], "conn"), JSON_COMPACT | JSON_SORT_KEYS);
+		json_t *first = json_object_get(seen, conn);
+
+		if (!first) {
+			first = json_integer((json_int_t)i);
+			json_object_set_new(seen, conn, first);
+		}
+		keys[i] = (size_t)json_integer_value(first);
+		free(conn);
+	}
+	json_decref(seen);
+}
