@@ -51,7 +51,7 @@ $(BUILD)/modules_embed.o: $(BUILD)/modules_embed.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $^ \
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BINS)
@@ -83,7 +83,7 @@ clean:
 # --- sshprobe (tests/helpers/sshprobe.c): drover's SSH transport against a real sshd ---
 $(BUILD)/sshprobe: tests/helpers/sshprobe.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 
 unit: $(BUILD)/sshprobe
 # --- end sshprobe ---

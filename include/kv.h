@@ -24,6 +24,8 @@ json_t *kv_parse(const char *args, int check_raw, struct buf *err);
  * Returns 0, or -1 with a message in err (no closing quotation).
  */
 int shlex_split(const char *s, struct strvec *out, struct buf *err);
+/* The same; with comments, a word starting with '#' ends the line (ssh_config). */
+int shlex_split_comments(const char *s, int comments, struct strvec *out, struct buf *err);
 
 /* Appends s to out quoted for POSIX sh: 'it'\''s'. */
 void sh_quote(struct buf *out, const char *s);

@@ -120,6 +120,11 @@ json_t *kv_parse(const char *args, int check_raw, struct buf *err)
 
 int shlex_split(const char *s, struct strvec *out, struct buf *err)
 {
+	return shlex_split_comments(s, 0, out, err);
+}
+
+int shlex_split_comments(const char *s, int comments, struct strvec *out, struct buf *err)
+{
 	struct buf w = BUF_INIT;
 	int in_word = 0;
 	char quote = 0;
@@ -141,6 +146,8 @@ int shlex_split(const char *s, struct strvec *out, struct buf *err)
 			if (in_word)
 				strvec_push_nodup(out, buf_detach(&w, NULL));
 			in_word = 0;
+		} else if (*s == '#' && comments && !in_word) {
+			break;
 		} else {
 			in_word = 1;
 			if (*s == '\'' || *s == '"')
@@ -153,7 +160,7 @@ int shlex_split(const char *s, struct strvec *out, struct buf *err)
 	}
 	if (quote) {
 		buf_release(&w);
-		buf_setf(err, "No closing quotation");
+		buf_setf(err, "No closing quotation (unbalanced %c quote)", quote);
 		return -1;
 	}
 	if (in_word)

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "kv.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -205,59 +206,6 @@ void ssh_opts_finish(struct ssh_opts *o)
 }
 
 /* Words ------------------------------------------------------------------ */
-
-/*
- * Splits s shell-style: blanks separate words, '...' is literal, "..."
- * honours \\ \" \$ \`, a backslash elsewhere quotes the next character.
- * With comments, a word starting with # ends the line (ssh_config).
- */
-static int split_words(const char *s, int comments, struct strvec *out, struct buf *err)
-{
-	struct buf w = BUF_INIT;
-	int r = -1, in_word = 0;
-	char q = 0;
-
-	for (; *s; s++) {
-		if (q == '\'') {
-			if (*s == '\'')
-				q = 0;
-			else
-				buf_addch(&w, *s);
-		} else if (q == '"') {
-			if (*s == '"')
-				q = 0;
-			else if (*s == '\\' && s[1] && strchr("\\\"$`\n", s[1]))
-				buf_addch(&w, *++s);
-			else
-				buf_addch(&w, *s);
-		} else if (isspace((unsigned char)*s)) {
-			if (in_word)
-				strvec_push(out, w.buf);
-			buf_reset(&w);
-			in_word = 0;
-		} else if (*s == '#' && comments && !in_word) {
-			break;
-		} else {
-			in_word = 1;
-			if (*s == '\'' || *s == '"')
-				q = *s;
-			else if (*s == '\\' && s[1])
-				buf_addch(&w, *++s);
-			else
-				buf_addch(&w, *s);
-		}
-	}
-	if (q) {
-		buf_setf(err, "unbalanced %c quote", q);
-		goto out;
-	}
-	if (in_word)
-		strvec_push(out, w.buf);
-	r = 0;
-out:
-	buf_release(&w);
-	return r;
-}
 
 /* Keywords ---------------------------------------------------------------- */
 
@@ -553,7 +501,7 @@ static int split_line(const char *line, struct strvec *out, struct buf *err)
 	p += strspn(p, " \t\r\n");
 	if (*p == '=')
 		p++;
-	return split_words(p, 1, out, err);
+	return shlex_split_comments(p, 1, out, err);
 }
 
 /* -o arguments ------------------------------------------------------------ */
@@ -634,7 +582,7 @@ int ssh_opts_apply_args(struct ssh_opts *o, const char *args, struct buf *warnin
 	size_t i;
 	int r;
 
-	r = split_words(args ? args : "", 0, &words, err);
+	r = shlex_split(args ? args : "", &words, err);
 	for (i = 0; !r && i < words.nr; i++)
 		r = apply_word(&c, words.v, &i, err);
 	if (r < 0) {

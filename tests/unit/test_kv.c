@@ -66,7 +66,7 @@ static void shlex_like_python(void **state)
 	assert_string_equal(sv.v[4], "");
 	strvec_clear(&sv);
 	assert_int_equal(shlex_split("a \"b", &sv, &err), -1);
-	assert_string_equal(err.buf, "No closing quotation");
+	assert_string_equal(err.buf, "No closing quotation (unbalanced \" quote)");
 	strvec_clear(&sv);
 	buf_release(&err);
 }
