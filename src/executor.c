@@ -460,9 +460,14 @@ static void stop_all(struct executor *ex, int sig)
 {
 	int w;
 
-	for (w = 0; w < ex->nr_workers; w++)
-		if (ex->workers[w].pid && sig)
+	/* all at once: each worker says goodbye to its hosts in parallel */
+	for (w = 0; w < ex->nr_workers; w++) {
+		if (!ex->workers[w].pid)
+			continue;
+		if (sig)
 			kill(ex->workers[w].pid, sig);
+		shutdown(ex->workers[w].fd, SHUT_RDWR);
+	}
 	for (w = 0; w < ex->nr_workers; w++) {
 		struct worker *wk = &ex->workers[w];
 
