@@ -2,6 +2,7 @@
 #define DROVER_OUTPUT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -21,8 +22,8 @@ void output_init(struct output *o, FILE *fp, int verbosity, int one_line);
 
 enum color { COLOR_NONE, COLOR_OK, COLOR_CHANGED, COLOR_ERROR, COLOR_UNREACHABLE, COLOR_SKIP };
 
-/* Writes text in colour (each line wrapped, as Ansible does) and a newline. */
-void output_line(const struct output *o, enum color c, const char *text);
+/* Writes len bytes of text in colour (each line wrapped, as Ansible does) and a newline. */
+void output_line(const struct output *o, enum color c, const char *text, size_t len);
 
 /*
  * Ad-hoc result lines (Ansible's minimal and oneline callbacks):

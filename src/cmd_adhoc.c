@@ -492,7 +492,7 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		o->task_timeout = cfg->task_timeout;
 	if (!o->module_name)
 		o->module_name = "command";
-	if (module_find(o->module_name) && module_find(o->module_name)->free_form &&
+	if (!o->list_hosts && module_find(o->module_name) && module_find(o->module_name)->free_form &&
 	    (!o->module_args || !*o->module_args))
 		return bad_option("No argument passed to %s module", o->module_name);
 	if (o->ask_pass) {

@@ -110,7 +110,7 @@ static int show_host(struct inventory *inv, const char *name, struct buf *out, s
 	if (nr != 1) {
 		free(hosts);
 		buf_setf(err, "You must pass a single valid host to --host parameter");
-		return -1;
+		return -5; /* an options error, as ansible-inventory has it */
 	}
 	vars = inventory_host_vars(inv, hosts[0]);
 	for (i = 0; i < ARRAY_SIZE(drop); i++)
@@ -173,9 +173,12 @@ int cmd_inventory(int argc, char **argv)
 	}
 	if (o.limit)
 		warning("--limit is not applied to ansible-inventory output");
-	if (run(inv, &o, &out, &err) < 0 || write_output(o.output, &out, &err) < 0) {
+	r = run(inv, &o, &out, &err);
+	if (r < 0 || write_output(o.output, &out, &err) < 0) {
+		if (r == -5)
+			fputs(inv_usage, stderr);
 		fprintf(stderr, "ERROR! %s\n", err.buf);
-		code = 1;
+		code = r == -5 ? 5 : 1;
 	}
 out:
 	strvec_clear(&o.sources);

@@ -67,11 +67,16 @@ static void add_ssh_args(json_t *conn, json_t *vars, const struct conn_defaults 
 	buf_release(&b);
 }
 
+/*
+ * An explicit policy, or NULL: then StrictHostKeyChecking in the ssh args
+ * or ssh_config decides, and strict checking is the default. As in Ansible,
+ * host_key_checking=False is an explicit "no".
+ */
 static const char *policy_of(const struct conn_defaults *d)
 {
 	if (d->policy)
 		return d->policy;
-	return d->cfg->host_key_checking ? "strict" : "no";
+	return d->cfg->host_key_checking ? NULL : "no";
 }
 
 json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *err)
@@ -106,7 +111,7 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
 	if (keyfile)
 		json_object_set_new(conn, "identity_files", json_pack("[s]", keyfile));
 	set_if(conn, "known_hosts", var_str(vars, kh) ?: d->known_hosts ?: d->cfg->known_hosts);
-	json_object_set_new(conn, "policy", json_string(policy_of(d)));
+	set_if(conn, "policy", policy_of(d));
 	json_object_set_new(conn, "connect_timeout", json_integer(d->timeout ?: d->cfg->timeout));
 	add_ssh_args(conn, vars, d);
 	if (home)

@@ -42,6 +42,7 @@ static const struct hk_type hk_types[] = {
 
 struct knownhosts {
 	LIBSSH2_KNOWNHOSTS *kh[NFILES];
+	LIBSSH2_KNOWNHOSTS *revoked[NFILES]; /* "@revoked" lines of each file */
 	char *path[NFILES];
 	char *name; /* "host", or "[host]:port" when port != 22 */
 	enum hostkey_policy policy;
@@ -62,9 +63,14 @@ static int is_devnull(const char *path)
 	return !path || !*path || !strcmp(path, "/dev/null");
 }
 
-/* Like libssh2_knownhost_readfile, but one bad line does not hide the rest. */
-static void load_file(LIBSSH2_KNOWNHOSTS *kh, const char *path)
+/*
+ * Like libssh2_knownhost_readfile, but one bad line does not hide the rest,
+ * and "@revoked" lines go to their own store. @cert-authority lines are
+ * skipped: drover does not check host certificates.
+ */
+static void load_file(LIBSSH2_KNOWNHOSTS *kh, LIBSSH2_KNOWNHOSTS *revoked, const char *path)
 {
+	static const char mark[] = "@revoked";
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
@@ -75,6 +81,14 @@ static void load_file(LIBSSH2_KNOWNHOSTS *kh, const char *path)
 	while ((n = getline(&line, &cap, f)) > 0) {
 		const char *p = line + strspn(line, " \t");
 
+		if (!strncmp(p, mark, sizeof(mark) - 1) && isspace((unsigned char)p[sizeof(mark) - 1])) {
+			p += sizeof(mark) - 1;
+			p += strspn(p, " \t");
+			if (revoked)
+				libssh2_knownhost_readline(revoked, p, strlen(p),
+							   LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+			continue;
+		}
 		if (*p == '#' || *p == '\n' || *p == '\0' || *p == '@')
 			continue;
 		libssh2_knownhost_readline(kh, line, (size_t)n, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
@@ -93,8 +107,9 @@ struct knownhosts *knownhosts_load(LIBSSH2_SESSION *s, const struct ssh_opts *o)
 	for (i = 0; i < NFILES; i++) {
 		kh->path[i] = paths[i] ? xstrdup(paths[i]) : NULL;
 		kh->kh[i] = libssh2_knownhost_init(s);
+		kh->revoked[i] = libssh2_knownhost_init(s);
 		if (kh->kh[i])
-			load_file(kh->kh[i], paths[i]);
+			load_file(kh->kh[i], kh->revoked[i], paths[i]);
 	}
 	if (o->port == 22 || o->port == 0)
 		kh->name = xstrdup(o->host);
@@ -116,18 +131,21 @@ void knownhosts_free(struct knownhosts *kh)
 	for (i = 0; i < NFILES; i++) {
 		if (kh->kh[i])
 			libssh2_knownhost_free(kh->kh[i]);
+		if (kh->revoked[i])
+			libssh2_knownhost_free(kh->revoked[i]);
 		free(kh->path[i]);
 	}
 	free(kh->name);
 	free(kh);
 }
 
-/* LIBSSH2_KNOWNHOST_CHECK_* of key against our host name in file i. */
-static int check_one(struct knownhosts *kh, int i, const char *key, size_t len, int mask)
+/* LIBSSH2_KNOWNHOST_CHECK_* of key against our host name in store. */
+static int check_in(LIBSSH2_KNOWNHOSTS *store, struct knownhosts *kh, const char *key, size_t len,
+		    int mask)
 {
-	if (!kh->kh[i])
+	if (!store)
 		return LIBSSH2_KNOWNHOST_CHECK_NOTFOUND;
-	return libssh2_knownhost_check(kh->kh[i], kh->name, key, len,
+	return libssh2_knownhost_check(store, kh->name, key, len,
 				       LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
 					       mask,
 				       NULL);
@@ -139,7 +157,7 @@ static int has_type(struct knownhosts *kh, int mask)
 	int i;
 
 	for (i = 0; i < NFILES; i++)
-		if (check_one(kh, i, "x", 1, mask) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+		if (check_in(kh->kh[i], kh, "x", 1, mask) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
 			return 1;
 	return 0;
 }
@@ -340,7 +358,16 @@ int knownhosts_verify(struct knownhosts *kh, LIBSSH2_SESSION *s, struct buf *err
 		return -1;
 	}
 	for (i = 0; i < NFILES; i++) {
-		int st = check_one(kh, i, key, len, t->kh_mask);
+		if (check_in(kh->revoked[i], kh, key, len, t->kh_mask) == LIBSSH2_KNOWNHOST_CHECK_MATCH) {
+			buf_setf(err, "host key for %s is marked @revoked in %s: ", kh->name,
+				 kh->path[i]);
+			knownhosts_describe_key(s, err);
+			buf_addstr(err, "; refusing to connect");
+			return -1;
+		}
+	}
+	for (i = 0; i < NFILES; i++) {
+		int st = check_in(kh->kh[i], kh, key, len, t->kh_mask);
 
 		if (st == LIBSSH2_KNOWNHOST_CHECK_MATCH)
 			return 0;

@@ -37,17 +37,20 @@ void output_init(struct output *o, FILE *fp, int verbosity, int one_line)
 		o->color = 0;
 }
 
-void output_line(const struct output *o, enum color c, const char *text)
+void output_line(const struct output *o, enum color c, const char *text, size_t len)
 {
-	const char *code = color_codes[c], *p = text, *nl;
+	const char *code = color_codes[c], *p = text, *end = text + len, *nl;
 
 	if (!o->color || !code) {
-		fprintf(o->fp, "%s\n", text);
+		fwrite(text, 1, len, o->fp);
+		fputc('\n', o->fp);
 		return;
 	}
 	for (;;) {
-		nl = strchr(p, '\n');
-		fprintf(o->fp, "\033[%sm%.*s\033[0m", code, (int)(nl ? nl - p : (long)strlen(p)), p);
+		nl = memchr(p, '\n', (size_t)(end - p));
+		fprintf(o->fp, "\033[%sm", code);
+		fwrite(p, 1, (size_t)((nl ? nl : end) - p), o->fp);
+		fputs("\033[0m", o->fp);
 		if (!nl)
 			break;
 		fputc('\n', o->fp);
@@ -103,6 +106,15 @@ static const char *str_of(json_t *result, const char *key)
 	return s ? s : "";
 }
 
+/* A string of the result, NUL bytes and all. */
+static void add_text(struct buf *out, json_t *result, const char *key)
+{
+	json_t *v = json_object_get(result, key);
+
+	if (json_is_string(v))
+		buf_add(out, json_string_value(v), json_string_length(v));
+}
+
 static void escape_newlines(struct buf *out, const char *s)
 {
 	for (; *s; s++) {
@@ -123,8 +135,10 @@ static void command_text(const struct output *o, const char *host, const char *c
 	long long rcv = rc ? (long long)json_integer_value(rc) : -1;
 
 	if (!o->one_line) {
-		buf_addf(out, "%s | %s | rc=%lld >>\n%s%s%s", host, caption, rcv, str_of(result, "stdout"),
-			 str_of(result, "stderr"), str_of(result, "msg"));
+		buf_addf(out, "%s | %s | rc=%lld >>\n", host, caption, rcv);
+		add_text(out, result, "stdout");
+		add_text(out, result, "stderr");
+		add_text(out, result, "msg");
 		return;
 	}
 	buf_addf(out, "%s | %s | rc=%lld | (stdout) ", host, caption, rcv);
@@ -168,6 +182,6 @@ void output_adhoc_result(const struct output *o, const char *host, int no_json,
 			output_dump_result(o, result, indent, &text);
 		}
 	}
-	output_line(o, c, text.buf);
+	output_line(o, c, text.buf, text.len);
 	buf_release(&text);
 }

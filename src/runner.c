@@ -319,8 +319,9 @@ static json_t *exec_failure(int rc, const char *msg, json_t *job)
 	if (rc == SSH_ERR_CANCELLED)
 		return failed("interrupted: drover was asked to stop");
 	if (rc == SSH_ERR_TIMEOUT) {
-		char *m = xasprintf("The command action failed to execute in the expected time "
+		char *m = xasprintf("The %s action failed to execute in the expected time "
 				    "frame (%d) and was terminated",
+				    json_string_value(json_object_get(job, "module")),
 				    timeout_ms_of(job) / 1000);
 		json_t *o = failed(m);
 
