@@ -38,10 +38,11 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
 json_t *connvars_become(json_t *vars, const struct conn_defaults *d);
 
 /*
- * Executor keys for jobs: jobs whose "conn" objects are identical (several
- * inventory names for one address, port, user and key) get the same key,
- * so they share one SSH session as Ansible's ControlPersist would.
+ * The executor key for a job with this "conn": identical connections
+ * (several inventory names for one address, port, user and key) get the
+ * same key, so they share one SSH session as Ansible's ControlPersist
+ * would. seen maps the connections met so far to their keys.
  */
-void connvars_session_keys(json_t **jobs, size_t nr, size_t *keys);
+size_t connvars_session_key(json_t *seen, json_t *conn);
 
 #endif

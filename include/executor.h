@@ -16,18 +16,29 @@
  */
 struct executor;
 
-/* Returns a new executor; no process is started before the first run. */
+/*
+ * Starts `forks` worker processes now. Call it early, before the inventory
+ * is loaded: workers are forked from a small process, so each stays small.
+ * A worker that dies is replaced later from the grown controller.
+ */
 struct executor *executor_new(int forks);
+
+/* One job as the executor sees it: an opaque message for the runner. */
+struct executor_job {
+	char *msg;       /* the job's JSON text (see runner.h); owned by the caller */
+	size_t key;      /* jobs with one key share a worker, and so a session */
+	int deadline_s;  /* kill the worker after this many seconds; 0: never */
+};
 
 typedef void (*executor_result_fn)(size_t job, json_t *outcome, void *data);
 
 /*
- * Runs jobs[0..nr), job i keyed by keys[i]; calls fn(i, outcome, data) as
- * each finishes (outcome is borrowed for the call). Returns 0, or -1 if
- * SIGINT/SIGTERM arrived: every worker has then been killed and reaped, and
- * the jobs not reported never will be.
+ * Runs jobs[0..nr); calls fn(i, outcome, data) as each finishes (outcome
+ * is borrowed for the call). Returns 0, or -1 if SIGINT/SIGTERM arrived:
+ * every worker has then been stopped and reaped, and the jobs not reported
+ * never will be.
  */
-int executor_run(struct executor *ex, json_t **jobs, const size_t *keys, size_t nr,
+int executor_run(struct executor *ex, const struct executor_job *jobs, size_t nr,
 		 executor_result_fn fn, void *data);
 
 /* Ends the workers (closing their sessions) and frees ex. Accepts NULL. */

@@ -248,30 +248,33 @@ static void list_hosts(struct host **hosts, size_t nr)
 /* ---- jobs ---- */
 
 /* OpenSSH options drover ignores: warned about once per run, not per host. */
-static void warn_ssh_args(json_t **jobs, size_t nr)
+static void warn_ssh_args(json_t *job, struct strvec *seen)
 {
-	struct strvec seen = STRVEC_INIT;
-	size_t i;
+	const char *args = json_string_value(json_object_get(json_object_get(job, "conn"), "ssh_args"));
+	struct buf warnings = BUF_INIT, err = BUF_INIT;
+	struct ssh_opts scratch;
 
-	for (i = 0; i < nr; i++) {
-		const char *args = json_string_value(json_object_get(json_object_get(jobs[i], "conn"),
-								     "ssh_args"));
-		struct buf warnings = BUF_INIT, err = BUF_INIT;
-		struct ssh_opts scratch;
+	if (!args || strvec_contains(seen, args))
+		return;
+	strvec_push(seen, args);
+	ssh_opts_init(&scratch);
+	ssh_opts_apply_args(&scratch, args, &warnings, &err);
+	if (warnings.len)
+		fprintf(stderr, "[WARNING]: %s%s", warnings.buf,
+			warnings.buf[warnings.len - 1] == '\n' ? "" : "\n");
+	ssh_opts_release(&scratch);
+	buf_release(&warnings);
+	buf_release(&err);
+}
 
-		if (!args || strvec_contains(&seen, args))
-			continue;
-		strvec_push(&seen, args);
-		ssh_opts_init(&scratch);
-		ssh_opts_apply_args(&scratch, args, &warnings, &err);
-		if (warnings.len)
-			fprintf(stderr, "[WARNING]: %s%s", warnings.buf,
-				warnings.buf[warnings.len - 1] == '\n' ? "" : "\n");
-		ssh_opts_release(&scratch);
-		buf_release(&warnings);
-		buf_release(&err);
-	}
-	strvec_clear(&seen);
+/* How long a worker may hold a job before it is killed: past every timeout it has. */
+static int job_deadline(json_t *job)
+{
+	json_int_t t = json_integer_value(json_object_get(job, "timeout"));
+	json_int_t c = json_integer_value(json_object_get(json_object_get(job, "conn"),
+							  "connect_timeout"));
+
+	return t ? (int)(t + 2 * (c ? c : 10) + 30) : 0;
 }
 
 static json_t *build_job(const struct inventory *inv, struct host *h, const struct adhoc_opts *o,
@@ -363,13 +366,46 @@ static json_t *module_args(const struct module *m, const struct adhoc_opts *o, s
 	return args;
 }
 
-static int run_jobs(struct adhoc_run *run, const struct inventory *inv, const struct adhoc_opts *o,
-		    size_t nr)
+/*
+ * Jobs are kept as JSON text: a thousand hosts' jobs then cost a fraction
+ * of what as many jansson objects would.
+ */
+static int make_jobs(struct adhoc_run *run, const struct inventory *inv, const struct adhoc_opts *o,
+		     json_t *args, struct executor_job *jobs, size_t nr)
 {
-	json_t **jobs = xcalloc(nr, sizeof(*jobs)), *args;
-	size_t *keys = xcalloc(nr, sizeof(*keys)), i;
+	json_t *seen_conns = json_object(), *job;
+	struct strvec seen_args = STRVEC_INIT;
 	struct buf err = BUF_INIT;
-	struct executor *ex;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < nr; i++) {
+		job = build_job(inv, run->hosts[i], o, args, &err);
+		if (!job) {
+			fprintf(stderr, "ERROR! %s: %s\n", run->hosts[i]->name, err.buf);
+			r = EXIT_ERROR;
+			break;
+		}
+		jobs[i].key = connvars_session_key(seen_conns, json_object_get(job, "conn"));
+		jobs[i].deadline_s = job_deadline(job);
+		jobs[i].msg = json_dumps(job, JSON_COMPACT);
+		warn_ssh_args(job, &seen_args);
+		json_decref(job);
+	}
+	json_decref(seen_conns);
+	strvec_clear(&seen_args);
+	buf_release(&err);
+	return r;
+}
+
+/* Returns 0 or the exit code to stop with. */
+static int run_jobs(struct adhoc_run *run, struct executor *ex, const struct inventory *inv,
+		    const struct adhoc_opts *o, size_t nr)
+{
+	struct executor_job *jobs = xcalloc(nr, sizeof(*jobs));
+	struct buf err = BUF_INIT;
+	json_t *args;
+	size_t i;
 	int r = 0;
 
 	args = module_args(run->module, o, &err);
@@ -377,28 +413,16 @@ static int run_jobs(struct adhoc_run *run, const struct inventory *inv, const st
 		fail_everywhere(run, nr, err.buf);
 		goto out;
 	}
-	for (i = 0; i < nr; i++) {
-		jobs[i] = build_job(inv, run->hosts[i], o, args, &err);
-		if (!jobs[i]) {
-			fprintf(stderr, "ERROR! %s: %s\n", run->hosts[i]->name, err.buf);
-			r = EXIT_ERROR;
-			goto out;
-		}
-	}
-	connvars_session_keys(jobs, nr, keys);
-	warn_ssh_args(jobs, nr);
-	ex = executor_new(o->forks);
-	if (executor_run(ex, jobs, keys, nr, on_result, run) < 0) {
+	r = make_jobs(run, inv, o, args, jobs, nr);
+	if (!r && executor_run(ex, jobs, nr, on_result, run) < 0) {
 		fprintf(stderr, "ERROR! User interrupted execution\n");
 		r = EXIT_INTERRUPTED;
 	}
-	executor_free(ex);
 out:
 	for (i = 0; i < nr; i++)
-		json_decref(jobs[i]);
+		free(jobs[i].msg);
 	json_decref(args);
 	free(jobs);
-	free(keys);
 	buf_release(&err);
 	return r;
 }
@@ -411,7 +435,7 @@ static int exit_code(const struct adhoc_run *run)
 }
 
 /* Everything after the options: inventory, hosts, the run. */
-static int adhoc(struct adhoc_opts *o, const struct config *cfg)
+static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor *ex)
 {
 	struct inventory *inv = inventory_new();
 	struct adhoc_run run;
@@ -445,7 +469,7 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg)
 
 		fail_everywhere(&run, nr, msg);
 		free(msg);
-	} else if ((r = run_jobs(&run, inv, o, nr))) {
+	} else if ((r = run_jobs(&run, ex, inv, o, nr))) {
 		goto out;
 	}
 	if (o->json)
@@ -520,8 +544,13 @@ int cmd_adhoc(int argc, char **argv)
 	r = parse_options(&o, argc, argv);
 	if (!r)
 		r = setup(&o, &cfg, &password);
-	if (!r)
-		r = adhoc(&o, &cfg);
+	if (!r) {
+		/* workers first, while this process is small: they stay small */
+		struct executor *ex = o.list_hosts ? NULL : executor_new(o.forks);
+
+		r = adhoc(&o, &cfg, ex);
+		executor_free(ex);
+	}
 	if (password) {
 		explicit_bzero(password, strlen(password));
 		free(password);

@@ -131,21 +131,15 @@ json_t *connvars_become(json_t *vars, const struct conn_defaults *d)
 	return json_pack("{s:s}", "user", who);
 }
 
-void connvars_session_keys(json_t **jobs, size_t nr, size_t *keys)
+size_t connvars_session_key(json_t *seen, json_t *conn)
 {
-	json_t *seen = json_object();
-	size_t i;
+	char *text = json_dumps(conn, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *key = json_object_get(seen, text);
 
-	for (i = 0; i < nr; i++) {
-		char *conn = json_dumps(json_object_get(jobs[i], "conn"), JSON_COMPACT | JSON_SORT_KEYS);
-		json_t *first = json_object_get(seen, conn);
-
-		if (!first) {
-			first = json_integer((json_int_t)i);
-			json_object_set_new(seen, conn, first);
-		}
-		keys[i] = (size_t)json_integer_value(first);
-		free(conn);
+	if (!key) {
+		key = json_integer((json_int_t)json_object_size(seen));
+		json_object_set_new(seen, text, key);
 	}
-	json_decref(seen);
+	free(text);
+	return (size_t)json_integer_value(key);
 }

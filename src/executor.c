@@ -49,8 +49,7 @@ struct executor {
 
 /* State of one executor_run. */
 struct run {
-	json_t **jobs;
-	const size_t *keys;
+	const struct executor_job *jobs;
 	size_t nr, done;
 	char *state; /* per job: 0 pending, 1 running, 2 done */
 	executor_result_fn fn;
@@ -71,21 +70,6 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-struct executor *executor_new(int forks)
-{
-	struct executor *ex = xcalloc(1, sizeof(*ex));
-	int i;
-
-	ex->nr_workers = forks > 0 ? forks : 1;
-	ex->workers = xcalloc((size_t)ex->nr_workers, sizeof(struct worker));
-	for (i = 0; i < ex->nr_workers; i++) {
-		ex->workers[i].fd = -1;
-		ex->workers[i].job = -1;
-		buf_init(&ex->workers[i].in, 0);
-	}
-	return ex;
-}
-
 /* ---- messages: 4-byte big-endian length, then JSON ---- */
 
 static int write_all(int fd, const char *p, size_t len)
@@ -103,11 +87,17 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+static int send_text(int fd, const char *text)
+{
+	uint32_t len = htonl((uint32_t)strlen(text));
+
+	return write_all(fd, (const char *)&len, 4) || write_all(fd, text, strlen(text)) ? -1 : 0;
+}
+
 static int send_msg(int fd, json_t *msg)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
-	uint32_t len = htonl((uint32_t)strlen(text));
-	int r = write_all(fd, (const char *)&len, 4) || write_all(fd, text, strlen(text)) ? -1 : 0;
+	int r = send_text(fd, text);
 
 	free(text);
 	return r;
@@ -216,6 +206,25 @@ static int worker_start(struct executor *ex, int w)
 	return 0;
 }
 
+struct executor *executor_new(int forks)
+{
+	struct executor *ex = xcalloc(1, sizeof(*ex));
+	int i;
+
+	ex->nr_workers = forks > 0 ? forks : 1;
+	ex->workers = xcalloc((size_t)ex->nr_workers, sizeof(struct worker));
+	for (i = 0; i < ex->nr_workers; i++) {
+		ex->workers[i].fd = -1;
+		ex->workers[i].job = -1;
+		buf_init(&ex->workers[i].in, 0);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < ex->nr_workers; i++)
+		if (worker_start(ex, i) < 0)
+			break; /* the rest start on demand */
+	return ex;
+}
+
 /* Kills and reaps worker w; forgets the sessions it held. */
 /* Forgets a worker that has been reaped, and the sessions it held. */
 static void worker_forget(struct executor *ex, int w)
@@ -250,13 +259,13 @@ static void worker_stop(struct executor *ex, int w, int sig)
 
 /* ---- scheduling ---- */
 
-static void ensure_owner_table(struct executor *ex, const size_t *keys, size_t nr)
+static void ensure_owner_table(struct executor *ex, const struct executor_job *jobs, size_t nr)
 {
 	size_t i, max = 0;
 
 	for (i = 0; i < nr; i++)
-		if (keys[i] + 1 > max)
-			max = keys[i] + 1;
+		if (jobs[i].key + 1 > max)
+			max = jobs[i].key + 1;
 	if (max <= ex->nr_owner)
 		return;
 	ex->owner = xreallocarray(ex->owner, max, sizeof(long));
@@ -277,7 +286,7 @@ static long pick_job(struct executor *ex, struct run *run, int w)
 
 		if (run->state[i])
 			continue;
-		o = ex->owner[run->keys[i]];
+		o = ex->owner[run->jobs[i].key];
 		if (o == w)
 			return (long)i;
 		if (o < 0 && unowned < 0)
@@ -289,14 +298,9 @@ static long pick_job(struct executor *ex, struct run *run, int w)
 	return unowned >= 0 ? unowned : stealable;
 }
 
-static long long job_deadline(json_t *job, long long start)
+static long long job_deadline(const struct executor_job *job, long long start)
 {
-	json_int_t t = json_integer_value(json_object_get(job, "timeout"));
-	json_int_t c = json_integer_value(json_object_get(json_object_get(job, "conn"), "connect_timeout"));
-
-	if (!t)
-		return 0;
-	return start + (t + 2 * (c ? c : 10)) * 1000 + WATCHDOG_GRACE_MS;
+	return job->deadline_s ? start + (long long)job->deadline_s * 1000 : 0;
 }
 
 static void report(struct run *run, size_t job, json_t *outcome)
@@ -327,11 +331,11 @@ static int dispatch(struct executor *ex, struct run *run, int w)
 		return 1;
 	}
 	run->state[j] = 1;
-	ex->owner[run->keys[j]] = w;
+	ex->owner[run->jobs[j].key] = w;
 	wk->job = j;
 	wk->since = now_ms();
-	wk->deadline = job_deadline(run->jobs[j], wk->since);
-	if (send_msg(wk->fd, run->jobs[j]) < 0) {
+	wk->deadline = job_deadline(&run->jobs[j], wk->since);
+	if (send_text(wk->fd, run->jobs[j].msg) < 0) {
 		worker_stop(ex, w, SIGKILL);
 		report_lost(run, (size_t)j, "drover's worker process went away before the task");
 	}
@@ -508,15 +512,15 @@ static void catch_signals(sigset_t *old, sigset_t *waitmask)
 	sigdelset(waitmask, SIGTERM);
 }
 
-int executor_run(struct executor *ex, json_t **jobs, const size_t *keys, size_t nr,
+int executor_run(struct executor *ex, const struct executor_job *jobs, size_t nr,
 		 executor_result_fn fn, void *data)
 {
-	struct run run = { jobs, keys, nr, 0, xcalloc(nr ? nr : 1, 1), fn, data };
+	struct run run = { jobs, nr, 0, xcalloc(nr ? nr : 1, 1), fn, data };
 	struct pollfd *pfd = xcalloc((size_t)ex->nr_workers, sizeof(*pfd));
 	sigset_t old, waitmask;
 	int r = 0;
 
-	ensure_owner_table(ex, keys, nr);
+	ensure_owner_table(ex, jobs, nr);
 	catch_signals(&old, &waitmask);
 	while (run.done < run.nr) {
 		dispatch_all(ex, &run);
