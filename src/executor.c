@@ -133,7 +133,7 @@ static json_t *recv_msg(int fd)
 	text = xmalloc((size_t)len + 1);
 	if (!read_all(fd, text, len)) {
 		text[len] = '\0';
-		msg = json_loadb(text, len, 0, NULL);
+		msg = json_loadb(text, len, JSON_ALLOW_NUL, NULL);
 	}
 	free(text);
 	return msg;
@@ -368,7 +368,7 @@ static int take_results(struct executor *ex, struct run *run, int w)
 			return -1;
 		if (wk->in.len < 4 + (size_t)len)
 			return 0;
-		o = json_loadb(wk->in.buf + 4, len, 0, NULL);
+		o = json_loadb(wk->in.buf + 4, len, JSON_ALLOW_NUL, NULL);
 		if (!o)
 			return -1;
 		memmove(wk->in.buf, wk->in.buf + 4 + len, wk->in.len - 4 - len);

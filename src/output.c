@@ -85,8 +85,9 @@ void output_dump_result(const struct output *o, json_t *result, int indent, stru
 	char *text;
 
 	json_object_foreach_safe(copy, tmp, key, v) {
+		/* "failed" is said by the status word, as in Ansible's callbacks */
 		if (!strncmp(key, "_ansible_", 9) || !strncmp(key, "_drover", 7) ||
-		    !strcmp(key, "exception") ||
+		    !strcmp(key, "exception") || !strcmp(key, "failed") ||
 		    (o->verbosity < 3 && (!strcmp(key, "invocation") || !strcmp(key, "diff"))))
 			json_object_del(copy, key);
 	}

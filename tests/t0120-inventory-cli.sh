@@ -115,7 +115,7 @@ test_expect_failure '--list and --graph: INI plus YAML sources, order as ansible
 	compare_text -i rich.ini -i tree.yml --graph
 '
 
-test_expect_failure '--host for an unknown host: exit 5 like ansible-inventory' '
+test_expect_success '--host for an unknown host: exit 5 like ansible-inventory' '
 	test_expect_code 5 "$DROVER" inventory -i rich.ini --host nosuchhost 2>err &&
 	test_grep "You must pass a single valid host to --host parameter" err
 '
