@@ -96,8 +96,10 @@ json_t *kv_parse(const char *args, int check_raw, struct buf *err)
 	json_t *obj;
 	size_t i;
 
-	if (split_words(args ? args : "", &words, err) < 0)
+	if (split_words(args ? args : "", &words, err) < 0) {
+		strvec_clear(&words);
 		return NULL;
+	}
 	obj = json_object();
 	for (i = 0; i < words.nr; i++) {
 		const char *w = words.v[i];
