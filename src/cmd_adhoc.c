@@ -447,13 +447,11 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor
 		r = EXIT_PARSE;
 		goto out;
 	}
-	if (!nr) {
+	if (!nr)
 		warning("No hosts matched, nothing to do");
-		r = o->list_hosts ? (list_hosts(NULL, 0), EXIT_OK) : EXIT_OK;
-		goto out;
-	}
-	if (o->list_hosts) {
-		list_hosts(run.hosts, nr);
+	if (!nr || o->list_hosts) {
+		if (o->list_hosts)
+			list_hosts(run.hosts, nr);
 		r = EXIT_OK;
 		goto out;
 	}

@@ -270,7 +270,14 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 			 "{ echo $$ > \"$r\"; } 2>/dev/null || { mkdir -p -m 700 \"$d/run\"; echo $$ > \"$r\"; }; ",
 		 p->sha256, MODULE_MISSING, id);
 	add_become(&inner, become);
-	buf_addstr(&inner, "/bin/sh \"$m\"; s=$?; rm -f \"$r\"; exit $s");
+	/*
+	 * The become user may not be able to read the login user's cache, so
+	 * the script goes as an argument (it holds code, never secrets: the
+	 * arguments still travel on stdin).
+	 */
+	buf_addstr(&inner, become ? "/bin/sh -c \"$(cat \"$m\")\" drover-module"
+				  : "/bin/sh \"$m\"");
+	buf_addstr(&inner, "; s=$?; rm -f \"$r\"; exit $s");
 	buf_addstr(cmd, "/bin/sh -c ");
 	sh_quote(cmd, inner.buf);
 	buf_release(&inner);

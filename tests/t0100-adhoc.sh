@@ -407,4 +407,21 @@ test_expect_success 'ansible_connection=local via -c local' '
 	test_cmp expect out
 '
 
+if command -v sudo >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	test_expect_success 'become (-b) runs the module as root through sudo' '
+		adhoc host1 -b -o -m shell -a "id -u" >out &&
+		test_grep "^host1 | CHANGED | rc=0 | (stdout) 0\$" out
+	'
+
+	test_expect_success 'become to an unprivileged user runs as that user' '
+		adhoc "host1:host2" -b --become-user nobody -o -a "id -un" >out &&
+		test_grep "^host1 | CHANGED | rc=0 | (stdout) nobody\$" out &&
+		test_grep "^host2 | CHANGED | rc=0 | (stdout) nobody\$" out &&
+		adhoc host1 -b --become-user nobody -o -m raw -a "id -un" >out &&
+		test_grep "(stdout) nobody" out
+	'
+else
+	test_skip 'become through sudo' 'needs root and sudo'
+fi
+
 test_done
