@@ -42,7 +42,6 @@ struct runner {
 struct attempt {
 	struct ssh_exec_result res;
 	struct timeval start, end;
-	char id[33];     /* names the run file holding the remote process group */
 	char marker[64]; /* precedes the module's JSON result on stdout */
 };
 
@@ -206,19 +205,38 @@ static int run_on(struct runner *r, struct cached_conn *c, const char *cmd, cons
 }
 
 /*
- * A module past its timeout or interrupted by Ctrl-C: kill its process group
- * on the host (the launcher wrote the group's id to a run file), over the
- * same session, since closing a channel does not stop a remote command.
+ * The launcher's first line of stderr is its pid, which names the remote
+ * process group (sshd made it a group leader). Takes it out of the output;
+ * returns it, or 0 if the launcher did not get that far.
  */
-static void stop_remote(struct runner *r, struct cached_conn *c, const char *id)
+static long take_pgid(struct buf *errb)
+{
+	char *nl = memchr(errb->buf, '\n', errb->len), *end;
+	long pgid;
+
+	if (!nl)
+		return 0;
+	pgid = strtol(errb->buf, &end, 10);
+	if (end != nl || pgid <= 1)
+		return 0;
+	memmove(errb->buf, nl + 1, errb->len - (size_t)(nl + 1 - errb->buf));
+	buf_setlen(errb, errb->len - (size_t)(nl + 1 - errb->buf));
+	return pgid;
+}
+
+/*
+ * A module past its timeout or interrupted by Ctrl-C: kill its process
+ * group on the host over the same session, since closing a channel does
+ * not stop a remote command.
+ */
+static void stop_remote(struct runner *r, struct cached_conn *c, long pgid)
 {
 	struct ssh_exec_result res;
 	struct buf cmd = BUF_INIT, err = BUF_INIT;
 
-	if (!c->conn)
+	if (!c->conn || !pgid)
 		return; /* local_exec killed its process group itself */
-	buf_addf(&cmd, "f=\"$HOME/.cache/drover/run/%s\"; [ -s \"$f\" ] && "
-		       "kill -TERM -- -\"$(cat \"$f\")\" 2>/dev/null; rm -f \"$f\"", id);
+	buf_addf(&cmd, "kill -TERM -- -%ld 2>/dev/null", pgid);
 	ssh_exec_result_init(&res);
 	ssh_set_cancel(c->conn, NULL);
 	ssh_exec(c->conn, cmd.buf, NULL, 0, 5000, &res, &err);
@@ -257,18 +275,16 @@ static void add_become(struct buf *cmd, json_t *become)
 
 /*
  * The launcher: runs the cached module if the host has it, else exits
- * MODULE_MISSING so that the runner uploads it once and tries again.
+ * MODULE_MISSING so that the runner uploads it once and tries again. Its
+ * first line on stderr is its pid (see take_pgid).
  */
-static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *become,
-			   const char *id)
+static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *become)
 {
 	struct buf inner = BUF_INIT;
 
-	/* sshd made this shell a process group leader: its pid names the group */
-	buf_addf(&inner, "d=\"$HOME/.cache/drover\"; m=\"$d/modules/%s.sh\"; "
-			 "[ -r \"$m\" ] || exit %d; r=\"$d/run/%s\"; "
-			 "{ echo $$ > \"$r\"; } 2>/dev/null || { mkdir -p -m 700 \"$d/run\"; echo $$ > \"$r\"; }; ",
-		 p->sha256, MODULE_MISSING, id);
+	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; "
+			 "echo $$ >&2; exec ",
+		 p->sha256, MODULE_MISSING);
 	add_become(&inner, become);
 	/*
 	 * The become user may not be able to read the login user's cache, so
@@ -277,7 +293,6 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 	 */
 	buf_addstr(&inner, become ? "/bin/sh -c \"$(cat \"$m\")\" drover-module"
 				  : "/bin/sh \"$m\"");
-	buf_addstr(&inner, "; s=$?; rm -f \"$r\"; exit $s");
 	buf_addstr(cmd, "/bin/sh -c ");
 	sh_quote(cmd, inner.buf);
 	buf_release(&inner);
@@ -286,22 +301,23 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 static void upload_command(struct buf *cmd, const struct module_payload *p)
 {
 	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/modules\" && "
-		      "mkdir -p \"$d\" \"$HOME/.cache/drover/run\" && "
+		      "mkdir -p \"$d\" && "
 		      "cat > \"$d/.%s.$$\" && mv -f \"$d/.%s.$$\" \"$d/%s.sh\"",
 		 p->sha256, p->sha256, p->sha256);
 }
 
-/* A fresh random id for a module run, and the result marker made from it. */
+/* A fresh random marker for one module run's result. */
 static void new_marker(struct attempt *a)
 {
 	unsigned char rnd[16];
+	char hex[33];
 	size_t i;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		BUG("no randomness for the result marker");
 	for (i = 0; i < sizeof(rnd); i++)
-		snprintf(a->id + 2 * i, sizeof(a->id) - 2 * i, "%02x", rnd[i]);
-	snprintf(a->marker, sizeof(a->marker), "@@DROVER-RESULT-%s@@", a->id);
+		snprintf(hex + 2 * i, sizeof(hex) - 2 * i, "%02x", rnd[i]);
+	snprintf(a->marker, sizeof(a->marker), "@@DROVER-RESULT-%s@@", hex);
 }
 
 /* Finds the last "\n<marker>" in out; returns its offset or -1. */
@@ -447,6 +463,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	json_t *data = json_object_get(args, "_drover_stdin");
 	struct buf cmd = BUF_INIT, in = BUF_INIT;
 	int rc, tries;
+	long pgid;
 
 	json_incref(data);
 	json_object_del(args, "_drover_stdin");
@@ -454,7 +471,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	module_encode_args(args, a->marker, &in);
 	if (data)
 		buf_add(&in, json_string_value(data), json_string_length(data));
-	launch_command(&cmd, p, json_object_get(job, "become"), a->id);
+	launch_command(&cmd, p, json_object_get(job, "become"));
 	for (tries = 0; tries < 2; tries++) {
 		ssh_exec_result_release(&a->res);
 		ssh_exec_result_init(&a->res);
@@ -471,10 +488,11 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		if (rc != SSH_OK)
 			break;
 		buf_reset(&cmd);
-		launch_command(&cmd, p, json_object_get(job, "become"), a->id);
+		launch_command(&cmd, p, json_object_get(job, "become"));
 	}
+	pgid = take_pgid(&a->res.errb);
 	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
-		stop_remote(r, c, a->id);
+		stop_remote(r, c, pgid);
 	buf_release(&cmd);
 	buf_release(&in);
 	json_decref(args);
