@@ -116,6 +116,12 @@ int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, 
  */
 void ssh_set_cancel(struct ssh_conn *c, const volatile sig_atomic_t *cancel);
 
+/*
+ * 1 if the private key file at path needs a passphrase (OpenSSH format with
+ * a cipher, or an encrypted PEM), 0 if not or if it cannot be read.
+ */
+int ssh_key_encrypted(const char *path);
+
 /* Sends a keepalive if one is due; returns SSH_OK or SSH_ERR_CHANNEL. */
 int ssh_keepalive(struct ssh_conn *c);
 void ssh_close(struct ssh_conn *c);

@@ -55,6 +55,10 @@ struct adhoc_run {
 	json_t *json_hosts; /* --json: host -> result */
 	json_t *stats;      /* --json: host -> counts */
 	size_t failed, unreachable;
+	char *checked_key;      /* the key file last checked for a passphrase */
+	int key_encrypted;      /* ... and whether it needs one */
+	char *key_passphrase;   /* asked for at most once per run */
+	int asked_passphrase;
 };
 
 static const char usage_text[] =
@@ -281,13 +285,10 @@ static json_t *build_job(const struct inventory *inv, struct host *h, const stru
 			 json_t *args, struct buf *err)
 {
 	json_t *vars = inventory_host_vars(inv, h), *conn, *job = NULL;
-	const char *pass = getenv("DROVER_KEY_PASSPHRASE");
 
 	json_object_update(vars, o->extra_vars);
 	conn = connvars_build(vars, &o->conn, err);
 	if (conn) {
-		if (pass)
-			json_object_set_new(conn, "key_passphrase", json_string(pass));
 		job = json_pack("{s:s, s:o, s:s, s:O, s:i}", "host", h->name, "conn", conn, "module",
 				o->module_name, "args", args, "timeout", o->task_timeout);
 		if (connvars_become(vars, &o->conn))
@@ -367,6 +368,36 @@ static json_t *module_args(const struct module *m, const struct adhoc_opts *o, s
 }
 
 /*
+ * An encrypted key file needs its passphrase: DROVER_KEY_PASSPHRASE, or
+ * asked once on the terminal. It reaches libssh2 inside the job, never an
+ * argv or a host.
+ */
+static void add_key_passphrase(struct adhoc_run *run, json_t *conn)
+{
+	const char *key = json_string_value(json_array_get(json_object_get(conn, "identity_files"), 0));
+	const char *env = getenv("DROVER_KEY_PASSPHRASE");
+	char *prompt;
+
+	if (!key)
+		return;
+	if (!run->checked_key || strcmp(run->checked_key, key)) {
+		free(run->checked_key);
+		run->checked_key = xstrdup(key);
+		run->key_encrypted = ssh_key_encrypted(key);
+	}
+	if (!run->key_encrypted)
+		return;
+	if (!env && !run->asked_passphrase) {
+		run->asked_passphrase = 1;
+		prompt = xasprintf("Enter passphrase for key '%s': ", key);
+		run->key_passphrase = prompt_secret(prompt);
+		free(prompt);
+	}
+	if (env || run->key_passphrase)
+		json_object_set_new(conn, "key_passphrase", json_string(env ? env : run->key_passphrase));
+}
+
+/*
  * Jobs are kept as JSON text: a thousand hosts' jobs then cost a fraction
  * of what as many jansson objects would.
  */
@@ -386,6 +417,7 @@ static int make_jobs(struct adhoc_run *run, const struct inventory *inv, const s
 			r = EXIT_ERROR;
 			break;
 		}
+		add_key_passphrase(run, json_object_get(job, "conn"));
 		jobs[i].key = connvars_session_key(seen_conns, json_object_get(job, "conn"));
 		jobs[i].deadline_s = job_deadline(job);
 		jobs[i].msg = json_dumps(job, JSON_COMPACT);
@@ -476,6 +508,11 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor
 out:
 	json_decref(run.json_hosts);
 	json_decref(run.stats);
+	free(run.checked_key);
+	if (run.key_passphrase) {
+		explicit_bzero(run.key_passphrase, strlen(run.key_passphrase));
+		free(run.key_passphrase);
+	}
 	free(run.hosts);
 	inventory_free(inv);
 	return r;

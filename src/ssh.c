@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,5 +649,50 @@ int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, 
 	exec_error(&x, r, cmd, timeout_ms, err);
 	if (r == SSH_ERR_TIMEOUT || r == SSH_ERR_CANCELLED)
 		abandon_channel(&x);
+	return r;
+}
+
+/* The cipher name of an "openssh-key-v1" blob is "none" for a clear key. */
+static int openssh_blob_encrypted(const unsigned char *blob, int len)
+{
+	static const char magic[] = "openssh-key-v1";
+	uint32_t n;
+
+	if (len < (int)sizeof(magic) + 4 || memcmp(blob, magic, sizeof(magic)))
+		return 0;
+	n = (uint32_t)blob[sizeof(magic)] << 24 | (uint32_t)blob[sizeof(magic) + 1] << 16 |
+	    (uint32_t)blob[sizeof(magic) + 2] << 8 | blob[sizeof(magic) + 3];
+	return !(n == 4 && len >= (int)sizeof(magic) + 8 &&
+		 !memcmp(blob + sizeof(magic) + 4, "none", 4));
+}
+
+int ssh_key_encrypted(const char *path)
+{
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	struct buf text = BUF_INIT, b64 = BUF_INIT;
+	unsigned char *blob;
+	const char *p, *end;
+	int r = 0, len;
+
+	if (buf_read_file(&text, path) < 0)
+		goto out;
+	if (strstr(text.buf, "ENCRYPTED")) { /* PEM: Proc-Type or PKCS#8 header */
+		r = 1;
+		goto out;
+	}
+	p = strstr(text.buf, begin);
+	end = p ? strstr(p, "-----END") : NULL;
+	if (!end)
+		goto out;
+	for (p += sizeof(begin) - 1; p < end; p++)
+		if (!isspace((unsigned char)*p))
+			buf_addch(&b64, *p);
+	blob = xmalloc(b64.len + 1);
+	len = EVP_DecodeBlock(blob, (const unsigned char *)b64.buf, (int)b64.len);
+	r = len > 0 && openssh_blob_encrypted(blob, len);
+	free(blob);
+out:
+	buf_release(&text);
+	buf_release(&b64);
 	return r;
 }
