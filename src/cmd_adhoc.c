@@ -284,15 +284,16 @@ static int job_deadline(json_t *job)
 static json_t *build_job(const struct inventory *inv, struct host *h, const struct adhoc_opts *o,
 			 json_t *args, struct buf *err)
 {
-	json_t *vars = inventory_host_vars(inv, h), *conn, *job = NULL;
+	json_t *vars = inventory_host_vars(inv, h), *conn, *become, *job = NULL;
 
 	json_object_update(vars, o->extra_vars);
 	conn = connvars_build(vars, &o->conn, err);
 	if (conn) {
 		job = json_pack("{s:s, s:o, s:s, s:O, s:i}", "host", h->name, "conn", conn, "module",
 				o->module_name, "args", args, "timeout", o->task_timeout);
-		if (connvars_become(vars, &o->conn))
-			json_object_set_new(job, "become", connvars_become(vars, &o->conn));
+		become = connvars_become(vars, &o->conn);
+		if (become)
+			json_object_set_new(job, "become", become);
 	}
 	json_decref(vars);
 	return job;
