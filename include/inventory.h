@@ -31,6 +31,13 @@ void inventory_free(struct inventory *inv);
  */
 int inventory_load(struct inventory *inv, const char *source, struct buf *err);
 
+/*
+ * After the last source: groups with no parent go under 'all' and hosts in
+ * no group under 'ungrouped', once, as Ansible does after all its sources
+ * (so group order matches ansible-inventory with several -i).
+ */
+void inventory_finish(struct inventory *inv);
+
 size_t inventory_host_count(const struct inventory *inv);
 struct host *inventory_host(const struct inventory *inv, size_t i);
 struct host *inventory_find_host(const struct inventory *inv, const char *name);

@@ -222,6 +222,7 @@ static int load_inventory(struct inventory *inv, const struct adhoc_opts *o,
 			return -1;
 		}
 	}
+	inventory_finish(inv);
 	buf_release(&err);
 	return 0;
 }

@@ -92,6 +92,8 @@ static int load_sources(struct inventory *inv, struct inv_opts *o, struct buf *e
 	config_release(&cfg);
 	for (i = 0; r == 0 && i < o->sources.nr; i++)
 		r = inventory_load(inv, o->sources.v[i], err);
+	if (r == 0)
+		inventory_finish(inv);
 	return r;
 }
 

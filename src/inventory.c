@@ -237,6 +237,11 @@ static int only_builtin_groups(const struct ihost *ih)
 	return 1;
 }
 
+void inventory_finish(struct inventory *inv)
+{
+	inv_reconcile(inv);
+}
+
 void inv_reconcile(struct inventory *inv)
 {
 	struct group *all = inv_group(inv, "all"), *ungrouped = inv_group(inv, "ungrouped");

@@ -483,7 +483,6 @@ static int load_host_list(struct inventory *inv, const char *source, struct buf 
 		strvec_clear(&names);
 	}
 	free(copy);
-	inv_reconcile(inv);
 	return inventory_load_vardir(inv, ".", err);
 }
 
@@ -505,7 +504,6 @@ int inventory_load(struct inventory *inv, const char *source, struct buf *err)
 	if (stat(source, &st) < 0 && strchr(source, ','))
 		return load_host_list(inv, source, err);
 	r = load_path(inv, source, err);
-	inv_reconcile(inv); /* once per source, after all its files, as Ansible */
 	if (r < 0)
 		return r;
 	dir = S_ISDIR(st.st_mode) ? xstrdup(source) : dir_of(source);

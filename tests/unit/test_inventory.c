@@ -19,6 +19,7 @@ static struct inventory *load_ok(const char *src)
 
 	if (inventory_load(inv, src, &err) < 0)
 		fail_msg("%s", err.buf);
+	inventory_finish(inv);
 	buf_release(&err);
 	return inv;
 }

@@ -46,6 +46,7 @@ static int setup(void **state)
 	struct inventory *inv = inventory_new();
 
 	assert_int_equal(inventory_load(inv, FX "basic/hosts", &err), 0);
+	inventory_finish(inv);
 	buf_release(&err);
 	*state = inv;
 	return 0;
