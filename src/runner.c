@@ -1,7 +1,5 @@
 #include "runner.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,20 +498,25 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	return rc == SSH_OK ? script_result(m, job, a) : exec_failure(rc, err->buf, job);
 }
 
-static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, struct attempt *a, struct buf *err)
+/* raw: the line runs as is in the login shell (under sudo when becoming). */
+static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, struct attempt *a,
+		       struct buf *err)
 {
-	const char *line = json_string_value(json_object_get(json_object_get(job, "args"), "_raw_params"));
+	json_t *args = json_object_get(job, "args"), *become = json_object_get(job, "become");
+	const char *line = json_string_value(json_object_get(args, "_raw_params"));
 	struct buf cmd = BUF_INIT, none = BUF_INIT;
 	json_t *res;
 	int rc;
 
-	add_become(&cmd, json_object_get(job, "become"));
-	if (cmd.len)
+	if (!line)
+		line = "";
+	if (become) {
+		add_become(&cmd, become);
 		buf_addstr(&cmd, "/bin/sh -c ");
-	if (cmd.len)
-		sh_quote(&cmd, line ? line : "");
-	else
-		buf_addstr(&cmd, line ? line : "");
+		sh_quote(&cmd, line);
+	} else {
+		buf_addstr(&cmd, line);
+	}
 	gettimeofday(&a->start, NULL);
 	rc = run_on(r, c, cmd.buf, &none, timeout_ms_of(job), &a->res, err);
 	gettimeofday(&a->end, NULL);
