@@ -38,6 +38,14 @@ int inventory_load(struct inventory *inv, const char *source, struct buf *err);
  */
 void inventory_finish(struct inventory *inv);
 
+/*
+ * Ansible's implicit localhost: when a pattern names localhost or 127.0.0.1
+ * and the inventory has no such host, it still matches one, reached with
+ * ansible_connection=local, in no group and matched by no glob. Returns the
+ * host (the inventory's own when it has one).
+ */
+struct host *inventory_implicit_localhost(struct inventory *inv, const char *name);
+
 size_t inventory_host_count(const struct inventory *inv);
 struct host *inventory_host(const struct inventory *inv, size_t i);
 struct host *inventory_find_host(const struct inventory *inv, const char *name);

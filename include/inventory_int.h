@@ -25,6 +25,7 @@ struct ihost {
 	char *source;                 /* inventory_file: first source naming it */
 	struct group **groups;        /* direct groups */
 	size_t nr_groups, alloc_groups;
+	int implicit;                 /* the implicit localhost: in no group, no glob */
 };
 
 struct inventory {

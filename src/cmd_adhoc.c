@@ -227,11 +227,27 @@ static int load_inventory(struct inventory *inv, const struct adhoc_opts *o,
 	return 0;
 }
 
-static int select_hosts(const struct inventory *inv, const struct adhoc_opts *o,
+/* localhost or 127.0.0.1 named in the pattern but not in the inventory. */
+static void add_implicit_localhost(struct inventory *inv, const char *pattern)
+{
+	char *copy = xstrdup(pattern), *term, *save = NULL;
+
+	for (term = strtok_r(copy, ",:", &save); term; term = strtok_r(NULL, ",:", &save)) {
+		term += strspn(term, "&! \t");
+		if (!strcmp(term, "localhost") || !strcmp(term, "127.0.0.1"))
+			inventory_implicit_localhost(inv, term);
+	}
+	free(copy);
+}
+
+static int select_hosts(struct inventory *inv, const struct adhoc_opts *o,
 			struct host ***hosts, size_t *nr)
 {
 	struct buf err = BUF_INIT;
-	int r = inventory_select(inv, o->pattern, hosts, nr, &err);
+	int r;
+
+	add_implicit_localhost(inv, o->pattern);
+	r = inventory_select(inv, o->pattern, hosts, nr, &err);
 
 	if (!r && o->limit)
 		r = inventory_limit(inv, o->limit, hosts, nr, &err);

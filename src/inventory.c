@@ -237,6 +237,18 @@ static int only_builtin_groups(const struct ihost *ih)
 	return 1;
 }
 
+struct host *inventory_implicit_localhost(struct inventory *inv, const char *name)
+{
+	struct host *h = inventory_find_host(inv, name);
+
+	if (h)
+		return h;
+	h = inv_add_host(inv, name, NULL, 0);
+	IHOST(h)->implicit = 1;
+	json_object_set_new(h->vars, "ansible_connection", json_string("local"));
+	return h;
+}
+
 void inventory_finish(struct inventory *inv)
 {
 	inv_reconcile(inv);

@@ -161,7 +161,7 @@ static int enumerate(const struct inventory *inv, const char *pat, struct hostli
 	}
 	if (!groups || pat[0] == '~' || strpbrk(pat, ".?*["))
 		for (i = 0; i < inv->nr_hosts; i++)
-			if (matcher_match(&m, inv->hosts[i]->h.name))
+			if (!inv->hosts[i]->implicit && matcher_match(&m, inv->hosts[i]->h.name))
 				hl_add(out, &inv->hosts[i]->h);
 	pcre2_code_free(m.re);
 	return 0;

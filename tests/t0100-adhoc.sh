@@ -407,6 +407,16 @@ test_expect_success 'ansible_connection=local via -c local' '
 	test_cmp expect out
 '
 
+test_expect_success 'implicit localhost: named, it runs locally; all and * leave it out' '
+	adhoc "localhost:host1" -o -a "echo hi" >out &&
+	test_grep "^localhost | CHANGED | rc=0 | (stdout) hi\$" out &&
+	test_grep "^host1 | CHANGED | rc=0 | (stdout) hi\$" out &&
+	adhoc all --list-hosts >out &&
+	! grep -q localhost out &&
+	adhoc "*" --list-hosts >out &&
+	! grep -q localhost out
+'
+
 if command -v sudo >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 	test_expect_success 'become (-b) runs the module as root through sudo' '
 		adhoc host1 -b -o -m shell -a "id -u" >out &&
