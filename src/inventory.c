@@ -367,7 +367,8 @@ static json_t *group_names_of(struct group **groups, size_t nr)
 	json_t *names = json_array();
 	size_t i;
 
-	qsort(groups, nr, sizeof(*groups), group_cmp);
+	if (nr) /* an implicit host has no groups, and qsort(NULL) is undefined */
+		qsort(groups, nr, sizeof(*groups), group_cmp);
 	for (i = 0; i < nr; i++)
 		json_array_append_new(names, json_string(groups[i]->name));
 	return names;
