@@ -29,21 +29,8 @@ if [[ ! $N =~ ^[0-9]+$ ]] || [[ ! $RUNS =~ ^[0-9]+$ ]] || ((N < 1 || N > 250 || 
 fi
 F=$((N < 50 ? N : 50))
 
-DIR=$(mktemp -d "${TMPDIR:-/tmp}/drover-bench.XXXXXX")
-cleanup() {
-	[[ -f $DIR/fleet.pids ]] && sh "$ROOT/tests/fleet/fleet.sh" down "$DIR"
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
-trap 'echo "interrupted" >&2; exit 130' INT
-trap 'exit 143' TERM
-
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END {
-	if (NR == 0) { print "n/a"; exit }
-	if (NR % 2) printf "%.3f", v[(NR + 1) / 2]
-	else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$ROOT/bench/lib.sh"
+bench_dir drover-bench
 
 t0=$(now)
 sh "$ROOT/tests/fleet/fleet.sh" up "$N" "$DIR" --net "$NET" || exit 1

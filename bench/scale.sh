@@ -43,20 +43,8 @@ if [[ ! -x /usr/bin/time ]]; then
 	fi
 fi
 
-DIR=$(mktemp -d "${TMPDIR:-/tmp}/drover-scale.XXXXXX")
-cleanup() {
-	[[ -f $DIR/fleet.pids ]] && sh "$ROOT/tests/fleet/fleet.sh" down "$DIR"
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
-trap 'echo "interrupted" >&2; exit 130' INT
-trap 'exit 143' TERM
-
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END {
-	if (NR % 2) printf "%.3f", v[(NR + 1) / 2]
-	else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$ROOT/bench/lib.sh"
+bench_dir drover-scale
 
 t0=$(now)
 sh "$ROOT/tests/fleet/fleet.sh" up "$DAEMONS" "$DIR" --net "$NET" --scale "$NAMES" || exit 1

@@ -72,10 +72,11 @@ static void on_signal(int sig)
 
 /* ---- messages: 4-byte big-endian length, then JSON ---- */
 
-static int write_all(int fd, const char *p, size_t len)
+/* Moves all len bytes through fd (reading or writing); -1 on error or EOF. */
+static int xfer_all(int fd, char *p, size_t len, int writing)
 {
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -91,7 +92,7 @@ static int send_text(int fd, const char *text)
 {
 	uint32_t len = htonl((uint32_t)strlen(text));
 
-	return write_all(fd, (const char *)&len, 4) || write_all(fd, text, strlen(text)) ? -1 : 0;
+	return xfer_all(fd, (char *)&len, 4, 1) || xfer_all(fd, (char *)text, strlen(text), 1) ? -1 : 0;
 }
 
 static int send_msg(int fd, json_t *msg)
@@ -103,21 +104,6 @@ static int send_msg(int fd, json_t *msg)
 	return r;
 }
 
-static int read_all(int fd, char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Worker side: blocking read of one message. NULL at EOF or on error. */
 static json_t *recv_msg(int fd)
 {
@@ -125,13 +111,13 @@ static json_t *recv_msg(int fd)
 	char *text;
 	json_t *msg = NULL;
 
-	if (read_all(fd, (char *)&len, 4) < 0)
+	if (xfer_all(fd, (char *)&len, 4, 0) < 0)
 		return NULL;
 	len = ntohl(len);
 	if (len > MSG_MAX)
 		return NULL;
 	text = xmalloc((size_t)len + 1);
-	if (!read_all(fd, text, len)) {
+	if (!xfer_all(fd, text, len, 0)) {
 		text[len] = '\0';
 		msg = json_loadb(text, len, JSON_ALLOW_NUL, NULL);
 	}
