@@ -10,7 +10,9 @@
  * Modules as the controller sees them: a table of descriptors, each backed
  * by a POSIX sh script under modules/ (embedded in the binary) or run raw.
  * A script's header comment is its documentation and its option spec:
- *   # option: NAME type=str|bool|int|path|list|raw [default=V] [required]  text
+ *   # option: NAME type=str|bool|int|path|list|dict|raw [default=V] [required]  text
+ * A dict reaches the script as its JSON text. Arguments named _ansible_*
+ * (check mode, diff) pass through to every script unchecked.
  */
 
 enum module_kind {
@@ -27,7 +29,7 @@ struct module {
 	unsigned uses_shell : 1; /* command run through /bin/sh */
 };
 
-enum option_type { OPT_STR, OPT_BOOL, OPT_INT, OPT_PATH, OPT_LIST, OPT_RAW };
+enum option_type { OPT_STR, OPT_BOOL, OPT_INT, OPT_PATH, OPT_LIST, OPT_RAW, OPT_DICT };
 
 struct module_option {
 	char *name;

@@ -12,4 +12,8 @@ struct embedded_module {
 
 extern const struct embedded_module embedded_modules[];
 
+/* A descriptor for every modules/NAME.sh (NAME not starting with _), NULL-ended. */
+struct module;
+extern const struct module script_modules[];
+
 #endif

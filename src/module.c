@@ -11,14 +11,17 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* Modules whose descriptor is not the plain one of their script. */
 static const struct module modules[] = {
-	{ "ping", MODULE_SCRIPT, "ping", 0, 0, 0 },
 	{ "command", MODULE_SCRIPT, "command", 1, 1, 0 },
 	{ "shell", MODULE_SCRIPT, "command", 1, 1, 1 },
 	{ "raw", MODULE_RAW, NULL, 1, 1, 0 },
 };
 
-static const char *const name_prefixes[] = { "ansible.builtin.", "ansible.legacy." };
+/* Collection names playbooks use for the modules drover implements. */
+static const char *const name_prefixes[] = {
+	"ansible.builtin.", "ansible.legacy.", "ansible.posix.", "community.general.",
+};
 
 const struct module *module_find(const char *name)
 {
@@ -35,6 +38,9 @@ const struct module *module_find(const char *name)
 	for (i = 0; i < ARRAY_SIZE(modules); i++)
 		if (!strcmp(modules[i].name, name))
 			return &modules[i];
+	for (i = 0; script_modules[i].name; i++)
+		if (!strcmp(script_modules[i].name, name))
+			return &script_modules[i];
 	return NULL;
 }
 
@@ -75,7 +81,7 @@ void module_payload_release(struct module_payload *p)
 
 static const char *const type_names[] = {
 	[OPT_STR] = "str", [OPT_BOOL] = "bool", [OPT_INT] = "int",
-	[OPT_PATH] = "path", [OPT_LIST] = "list", [OPT_RAW] = "raw",
+	[OPT_PATH] = "path", [OPT_LIST] = "list", [OPT_RAW] = "raw", [OPT_DICT] = "dict",
 };
 
 static void parse_option_word(struct module_option *o, const char *w, size_t n)
@@ -225,6 +231,17 @@ static json_t *convert_value(const struct module_option *o, json_t *v)
 		return NULL;
 	case OPT_RAW:
 		return json_incref(v);
+	case OPT_DICT:
+		if (json_is_object(v))
+			return json_incref(v);
+		if (json_is_string(v)) {
+			json_t *d = json_loads(json_string_value(v), 0, NULL);
+
+			if (json_is_object(d))
+				return d;
+			json_decref(d);
+		}
+		return NULL;
 	}
 	return NULL;
 }
@@ -334,6 +351,10 @@ json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
 	}
 	opts = module_options(m, &nr);
 	json_object_foreach(args, key, v) {
+		if (!strncmp(key, "_ansible_", 9)) {
+			json_object_set(out, key, v);
+			continue;
+		}
 		if (!find_option(opts, nr, key)) {
 			unsupported_message(m, args, opts, nr, err);
 			goto fail;
