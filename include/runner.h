@@ -15,7 +15,10 @@
  *             identities_only, known_hosts, policy (strict|accept-new|no),
  *             connect_timeout, ssh_args, ssh_config, local}
  *   module   module name
- *   args     arguments already checked by module_check_args
+ *   args     arguments already checked by module_check_args; two keys
+ *            are data, not arguments: _drover_stdin (text) and
+ *            _drover_data_b64 (bytes, base64) are decoded and sent to the
+ *            module's stdin after its arguments, where it reads them with cat
  *   timeout  task timeout in seconds (0: none)
  *   become   {"user": NAME} or absent
  * The outcome is {"status": "ok"|"failed"|"unreachable", "result": {...}}.

@@ -6,6 +6,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "jsonutil.h"
 #include "kv.h"
@@ -459,16 +460,21 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	const struct module_payload *p = get_payload(r, m);
 	json_t *args = json_deep_copy(json_object_get(job, "args"));
 	json_t *data = json_object_get(args, "_drover_stdin");
+	json_t *data64 = json_object_get(args, "_drover_data_b64");
 	struct buf cmd = BUF_INIT, in = BUF_INIT;
 	int rc, tries;
 	long pgid;
 
 	json_incref(data);
+	json_incref(data64);
 	json_object_del(args, "_drover_stdin");
+	json_object_del(args, "_drover_data_b64");
 	new_marker(a);
 	module_encode_args(args, a->marker, &in);
 	if (data)
 		buf_add(&in, json_string_value(data), json_string_length(data));
+	if (data64 && base64_decode(&in, json_string_value(data64), json_string_length(data64)) < 0)
+		BUG("job data is not base64");
 	launch_command(&cmd, p, json_object_get(job, "become"));
 	for (tries = 0; tries < 2; tries++) {
 		ssh_exec_result_release(&a->res);
@@ -495,6 +501,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	buf_release(&in);
 	json_decref(args);
 	json_decref(data);
+	json_decref(data64);
 	return rc == SSH_OK ? script_result(m, job, a) : exec_failure(rc, err->buf, job);
 }
 
