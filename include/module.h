@@ -41,6 +41,10 @@ struct module_option {
 /* Finds a module by name, also as ansible.builtin.NAME / ansible.legacy.NAME. */
 const struct module *module_find(const char *name);
 
+/* Appends the short name of every module to out. */
+struct strvec;
+void module_names(struct strvec *out);
+
 /*
  * The script sent to hosts for m: prelude + module text, and its SHA-256 in
  * hex, which names the copy cached on each host. Callers build it once and

@@ -26,4 +26,13 @@ int yaml_load_file(const char *path, json_t **out, struct buf *err);
 int yaml_load_string(const char *name, const char *text, size_t len, json_t **out,
 		     struct buf *err);
 
+/*
+ * As yaml_load_file, but every mapping also holds YAML_POS_KEY: "LINE:COL"
+ * (1-based) of where it starts, so a playbook's errors can name a task's
+ * place. yaml_strip_marks removes them from a tree (in place).
+ */
+#define YAML_POS_KEY "__drover_pos__"
+int yaml_load_file_marked(const char *path, json_t **out, struct buf *err);
+void yaml_strip_marks(json_t *v);
+
 #endif

@@ -12,17 +12,21 @@ static const char *const command_keys[] = {
 };
 
 /*
- * Splits on unquoted white space, keeping quotes inside the words, as
- * Ansible's split_args does (Jinja blocks are not special here yet).
+ * Splits on white space outside quotes and Jinja blocks ({{ }}, {% %},
+ * {# #}), keeping quotes inside the words, as Ansible's split_args does.
  */
 static int split_words(const char *s, struct strvec *words, struct buf *err)
 {
 	struct buf w = BUF_INIT;
 	char quote = 0;
-	int r = 0;
+	int r = 0, jinja = 0;
 
 	for (; *s; s++) {
-		if (!quote && isspace((unsigned char)*s)) {
+		if (!quote && *s == '{' && (s[1] == '{' || s[1] == '%' || s[1] == '#'))
+			jinja++;
+		else if (!quote && jinja && (*s == '}' || *s == '%' || *s == '#') && s[1] == '}')
+			jinja--;
+		if (!quote && !jinja && isspace((unsigned char)*s)) {
 			if (w.len)
 				strvec_push_nodup(words, buf_detach(&w, NULL));
 			continue;

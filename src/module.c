@@ -44,6 +44,17 @@ const struct module *module_find(const char *name)
 	return NULL;
 }
 
+void module_names(struct strvec *out)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modules); i++)
+		strvec_push(out, modules[i].name);
+	for (i = 0; script_modules[i].name; i++)
+		if (!strvec_contains(out, script_modules[i].name))
+			strvec_push(out, script_modules[i].name);
+}
+
 static const struct embedded_module *embedded(const char *name)
 {
 	const struct embedded_module *e;

@@ -24,6 +24,7 @@ struct yl {
 	json_t *anchors;      /* anchor name → node */
 	struct buf *err;
 	int depth;
+	int marked;           /* give each mapping its YAML_POS_KEY */
 };
 
 static int yl_node(struct yl *y, yaml_event_t *ev, json_t **out);
@@ -394,6 +395,10 @@ static int yl_map(struct yl *y, yaml_event_t *start, json_t **out)
 		json_object_clear(obj);
 		json_object_update(obj, merged);
 	}
+	if (y->marked)
+		json_object_set_new(obj, YAML_POS_KEY,
+				    json_sprintf("%zu:%zu", start->start_mark.line + 1,
+						 start->start_mark.column + 1));
 	r = 0;
 out:
 	json_decref(merged);
@@ -473,10 +478,10 @@ static int yl_document(struct yl *y, json_t **out)
 	return r;
 }
 
-int yaml_load_string(const char *name, const char *text, size_t len, json_t **out,
-		     struct buf *err)
+static int load_string(const char *name, const char *text, size_t len, int marked,
+		       json_t **out, struct buf *err)
 {
-	struct yl y = { .name = name, .text = text, .len = len, .err = err };
+	struct yl y = { .name = name, .text = text, .len = len, .err = err, .marked = marked };
 	int r;
 
 	*out = NULL;
@@ -492,7 +497,13 @@ int yaml_load_string(const char *name, const char *text, size_t len, json_t **ou
 	return r;
 }
 
-int yaml_load_file(const char *path, json_t **out, struct buf *err)
+int yaml_load_string(const char *name, const char *text, size_t len, json_t **out,
+		     struct buf *err)
+{
+	return load_string(name, text, len, 0, out, err);
+}
+
+static int load_file(const char *path, int marked, json_t **out, struct buf *err)
 {
 	struct buf text = BUF_INIT;
 	int r = -1;
@@ -502,8 +513,34 @@ int yaml_load_file(const char *path, json_t **out, struct buf *err)
 		buf_setf(err, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	r = yaml_load_string(path, text.buf, text.len, out, err);
+	r = load_string(path, text.buf, text.len, marked, out, err);
 out:
 	buf_release(&text);
 	return r;
+}
+
+int yaml_load_file(const char *path, json_t **out, struct buf *err)
+{
+	return load_file(path, 0, out, err);
+}
+
+int yaml_load_file_marked(const char *path, json_t **out, struct buf *err)
+{
+	return load_file(path, 1, out, err);
+}
+
+void yaml_strip_marks(json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_del(v, YAML_POS_KEY);
+		json_object_foreach(v, key, item)
+			yaml_strip_marks(item);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			yaml_strip_marks(item);
+	}
 }
