@@ -71,6 +71,17 @@ int inventory_select(const struct inventory *inv, const char *pattern,
 int inventory_limit(const struct inventory *inv, const char *limit,
 		    struct host ***hosts, size_t *nr, struct buf *err);
 
+/* The `groups` variable: group name → names of all its hosts. New reference. */
+json_t *inventory_groups(const struct inventory *inv);
+
+/*
+ * add_host / group_by: adds a host (if new) and puts it in group (created
+ * under all if new; NULL: none). Returns the host.
+ */
+struct host *inventory_add_host(struct inventory *inv, const char *name, const char *group);
+/* group_by's parents: makes child a child of parent (both created if new). */
+void inventory_add_group_parent(struct inventory *inv, const char *child, const char *parent);
+
 /* ansible-inventory --list shape. Returns a new reference. */
 json_t *inventory_list_json(const struct inventory *inv);
 /* ansible-inventory --graph [GROUP] text, appended to out. Returns 0 or -1 (unknown group). */

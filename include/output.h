@@ -37,7 +37,8 @@ void output_adhoc_result(const struct output *o, const char *host, int no_json,
 /*
  * result as Ansible's _dump_results shows it: internal keys (_ansible_*,
  * _drover_*) removed, invocation and diff only at -vvv; sorted keys,
- * indent (0: one line). Appended to out.
+ * indent (0: one line as the oneline callback, -1: one line as the default
+ * callback, with ", " between items). Appended to out.
  */
 void output_dump_result(const struct output *o, json_t *result, int indent, struct buf *out);
 

@@ -577,3 +577,38 @@ int inventory_graph(const struct inventory *inv, const char *group, int with_var
 	graph_group(inv, g, 0, with_vars, out);
 	return 0;
 }
+
+json_t *inventory_groups(const struct inventory *inv)
+{
+	json_t *out = json_object();
+	size_t i, j, nr;
+	struct host **hosts;
+
+	for (i = 0; i < inv->nr_groups; i++) {
+		json_t *names = json_array();
+
+		inv_group_hosts(inv->groups[i], &hosts, &nr);
+		for (j = 0; j < nr; j++)
+			if (!IHOST(hosts[j])->implicit)
+				json_array_append_new(names, json_string(hosts[j]->name));
+		free(hosts);
+		json_object_set_new(out, inv->groups[i]->name, names);
+	}
+	return out;
+}
+
+struct host *inventory_add_host(struct inventory *inv, const char *name, const char *group)
+{
+	struct host *h = inv_add_host(inv, name, group ? inv_group(inv, group) : NULL, 0);
+
+	inv_reconcile(inv); /* a new group goes under all, a grouped host leaves ungrouped */
+	return h;
+}
+
+void inventory_add_group_parent(struct inventory *inv, const char *child, const char *parent)
+{
+	struct group *p = inv_group(inv, parent);
+
+	inv_add_child(p, inv_group(inv, child), NULL);
+	inv_reconcile(inv);
+}

@@ -91,7 +91,7 @@ void output_dump_result(const struct output *o, json_t *result, int indent, stru
 		    (o->verbosity < 3 && (!strcmp(key, "invocation") || !strcmp(key, "diff"))))
 			json_object_del(copy, key);
 	}
-	text = json_dumps(copy, JSON_SORT_KEYS | JSON_INDENT(indent ? indent : 1));
+	text = json_dumps(copy, JSON_SORT_KEYS | (indent < 0 ? 0 : JSON_INDENT(indent ? indent : 1)));
 	if (indent)
 		buf_addstr(out, text);
 	else

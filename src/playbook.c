@@ -548,6 +548,8 @@ static int normalize_task(struct pbctx *c, json_t *m, const char *file, json_t *
 		goto out;
 	if (action) {
 		json_object_set_new(t, "__action", json_string(short_action(action)));
+		if (json_is_string(json_object_get(t, action)))
+			json_object_set_new(t, "__kv", json_true()); /* key=value words: set_fact types them */
 		args = action_args(short_action(action), json_object_get(t, action), err);
 		json_object_del(t, action);
 	} else if (split_action_keyword(t, &args, err) < 0) {

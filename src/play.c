@@ -1,0 +1,840 @@
+/*
+ * Plays: which hosts, in which batches (serial), facts, the task lists
+ * with their blocks, rescues and includes, handlers, failure limits and
+ * the recap. One task at a time on all hosts of a batch (linear).
+ */
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "inventory.h"
+#include "jinja.h"
+#include "play_int.h"
+#include "playbook.h"
+#include "xalloc.h"
+#include "yamlload.h"
+#include "banned.h"
+
+static void run_list(struct play_run *pr, json_t *list, struct hostlist *l);
+
+void hostlist_add(struct hostlist *l, struct hoststate *hs)
+{
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr++] = hs;
+}
+
+void hostlist_release(struct hostlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int host_active(const struct hoststate *hs)
+{
+	return !hs->failed && !hs->unreachable && !hs->ended;
+}
+
+/* ---- tags ---- */
+
+static int has_tag(json_t *tags, const char *tag)
+{
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(tags, i, t)
+		if (json_is_string(t) && !strcmp(json_string_value(t), tag))
+			return 1;
+	return 0;
+}
+
+static int any_tag(json_t *tags, const struct strvec *want)
+{
+	size_t i;
+
+	for (i = 0; i < want->nr; i++) {
+		if (!strcmp(want->v[i], "all") && !has_tag(tags, "never"))
+			return 1;
+		if (!strcmp(want->v[i], "tagged") && json_array_size(tags))
+			return 1;
+		if (!strcmp(want->v[i], "untagged") && !json_array_size(tags))
+			return 1;
+		if (has_tag(tags, want->v[i]))
+			return 1;
+	}
+	return 0;
+}
+
+int task_tags_match(const struct play_opts *o, json_t *task)
+{
+	json_t *tags = json_object_get(task, "tags");
+
+	if (o->skip_tags.nr && any_tag(tags, &o->skip_tags))
+		return 0;
+	if (has_tag(tags, "always"))
+		return 1;
+	if (!o->tags.nr)
+		return !has_tag(tags, "never");
+	return any_tag(tags, &o->tags);
+}
+
+/* ---- handlers ---- */
+
+static int handler_notified(json_t *notified, json_t *h, const char *host)
+{
+	const char *name = json_string_value(json_object_get(h, "name"));
+	const char *role = json_string_value(json_object_get(h, "__role"));
+	json_t *listen = json_object_get(h, "listen"), *l;
+	size_t i;
+
+	if (name && json_object_get(json_object_get(notified, name), host))
+		return 1;
+	if (name && role) {
+		char *full = xasprintf("%s : %s", role, name);
+		int hit = json_object_get(json_object_get(notified, full), host) != NULL;
+
+		free(full);
+		if (hit)
+			return 1;
+	}
+	json_array_foreach(listen, i, l)
+		if (json_is_string(l) && json_object_get(json_object_get(notified, json_string_value(l)), host))
+			return 1;
+	return 0;
+}
+
+/* A handler runs on its hosts; with --force-handlers failed ones too, and they stay failed. */
+static void run_handler(struct play_run *pr, json_t *h, struct hostlist *hosts)
+{
+	json_t *copy = json_copy(h);
+	unsigned char *was_failed = xcalloc(hosts->nr, 1);
+	size_t j;
+
+	for (j = 0; j < hosts->nr; j++) {
+		was_failed[j] = hosts->v[j]->failed;
+		hosts->v[j]->failed = 0;
+	}
+	json_object_set_new(copy, "__handler", json_true());
+	task_run(pr, copy, hosts);
+	for (j = 0; j < hosts->nr; j++)
+		hosts->v[j]->failed |= was_failed[j];
+	json_decref(copy);
+	free(was_failed);
+}
+
+static void flush_handlers(struct play_run *pr, struct hostlist *l)
+{
+	json_t *h, *pending = pr->notified;
+	size_t i, j;
+
+	pr->notified = json_object();
+	json_array_foreach(pr->handlers, i, h) {
+		struct hostlist hosts = { 0 };
+
+		for (j = 0; j < l->nr; j++) {
+			struct hoststate *hs = l->v[j];
+
+			if ((host_active(hs) || (pr->run->o->force_handlers && !hs->unreachable)) &&
+			    handler_notified(pending, h, hs->h->name))
+				hostlist_add(&hosts, hs);
+		}
+		if (hosts.nr)
+			run_handler(pr, h, &hosts);
+		hostlist_release(&hosts);
+	}
+	json_decref(pending);
+}
+
+/* ---- blocks ---- */
+
+/* The hosts of l that are failed now but were not in before[]. */
+static void newly_failed(struct hostlist *l, const unsigned char *before, struct hostlist *out)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (l->v[i]->failed && !before[i])
+			hostlist_add(out, l->v[i]);
+}
+
+static unsigned char *failed_flags(struct hostlist *l)
+{
+	unsigned char *f = xcalloc(l->nr + 1, 1);
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		f[i] = l->v[i]->failed;
+	return f;
+}
+
+/*
+ * block, then rescue for the hosts that failed in it (rescued, they go on),
+ * then always for every host that entered, failed or not.
+ */
+static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	struct hostlist entered = { 0 }, failed = { 0 };
+	json_t *rescue = json_object_get(node, "__rescue");
+	unsigned char *before, *after;
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (host_active(l->v[i]))
+			hostlist_add(&entered, l->v[i]);
+	before = failed_flags(&entered);
+	run_list(pr, json_object_get(node, "__block"), &entered);
+	newly_failed(&entered, before, &failed);
+	if (json_array_size(rescue) && failed.nr && !pr->end_play) {
+		for (i = 0; i < failed.nr; i++)
+			failed.v[i]->failed = 0;
+		run_list(pr, rescue, &failed);
+		for (i = 0; i < failed.nr; i++)
+			if (!failed.v[i]->failed && !failed.v[i]->unreachable)
+				failed.v[i]->stats.rescued++;
+	}
+	if (json_array_size(json_object_get(node, "__always"))) {
+		after = failed_flags(&entered);
+		for (i = 0; i < entered.nr; i++)
+			entered.v[i]->failed = 0;
+		pr->end_play = 0;
+		run_list(pr, json_object_get(node, "__always"), &entered);
+		for (i = 0; i < entered.nr; i++)
+			entered.v[i]->failed |= after[i];
+		free(after);
+	}
+	free(before);
+	hostlist_release(&entered);
+	hostlist_release(&failed);
+}
+
+/* ---- meta ---- */
+
+static int host_condition(struct play_run *pr, json_t *node, struct hoststate *hs)
+{
+	json_t *when = json_object_get(node, "when"), *vars, *cond;
+	struct jinja_ctx c = { .where = playbook_where(node) };
+	struct buf err = BUF_INIT;
+	size_t i;
+	int r = 1;
+
+	if (!json_array_size(when))
+		return 1;
+	vars = vars_for_host(pr, hs, node);
+	c.vars = vars;
+	json_array_foreach(when, i, cond)
+		if ((r = jinja_condition(&c, cond, &err)) <= 0)
+			break;
+	if (r < 0)
+		out_error(pr->run, "%s: %s", playbook_where(node), err.buf);
+	json_decref(vars);
+	buf_release(&err);
+	return r > 0;
+}
+
+static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	const char *what = json_string_value(json_object_get(json_object_get(node, "__args"),
+							     "_raw_params"));
+	size_t i;
+
+	if (!what)
+		what = "noop";
+	if (!strcmp(what, "flush_handlers")) {
+		flush_handlers(pr, l);
+		return;
+	}
+	for (i = 0; i < l->nr; i++) {
+		struct hoststate *hs = l->v[i];
+
+		if (!strcmp(what, "clear_host_errors")) {
+			hs->failed = 0;
+			continue;
+		}
+		if (!host_active(hs) || !host_condition(pr, node, hs))
+			continue;
+		if (!strcmp(what, "end_host"))
+			hs->ended = 1;
+		else if (!strcmp(what, "end_play") || !strcmp(what, "end_batch"))
+			pr->end_play = 1;
+		else if (!strcmp(what, "clear_facts"))
+			json_object_clear(hs->facts);
+	}
+}
+
+/* ---- dynamic includes ---- */
+
+static char *include_name(struct play_run *pr, json_t *node, struct hoststate *hs, struct buf *err)
+{
+	json_t *vars = vars_for_host(pr, hs, node), *args;
+	struct jinja_ctx c = { .vars = vars, .where = playbook_where(node) };
+	const char *name;
+	char *out = NULL;
+
+	args = jinja_render_tree(&c, json_object_get(node, "__args"), err);
+	name = json_string_value(json_object_get(args, "_raw_params") ?:
+				 json_object_get(args, "file") ?: json_object_get(args, "name"));
+	if (name)
+		out = xstrdup(name);
+	else if (args)
+		buf_setf(err, "%s needs a file or role name", json_string_value(json_object_get(node, "__action")));
+	json_decref(args);
+	json_decref(vars);
+	return out;
+}
+
+static char *include_path(struct play_run *pr, json_t *node, const char *name)
+{
+	const char *where = playbook_where(node), *role_path;
+	char *file, *colon, *dir, *path;
+
+	if (name[0] == '/')
+		return xstrdup(name);
+	if ((role_path = json_string_value(json_object_get(node, "__role_path")))) {
+		path = xasprintf("%s/tasks/%s", role_path, name);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	file = xstrdup(where);
+	if ((colon = strchr(file, ':')))
+		*colon = '\0';
+	dir = strrchr(file, '/') ? xstrndup(file, (size_t)(strrchr(file, '/') - file)) : xstrdup(pr->dir);
+	path = xasprintf("%s/%s", dir, name);
+	free(dir);
+	free(file);
+	return path;
+}
+
+static void include_failed(struct play_run *pr, json_t *node, struct hoststate *hs, const char *msg)
+{
+	json_t *res = json_pack("{s:b, s:s}", "failed", 1, "msg", msg);
+
+	out_host_result(pr->run, hs->h->name, "failed", res, node, NULL);
+	json_decref(res);
+	hs->failed = 1;
+	hs->stats.failed++;
+	hs->seen = 1;
+}
+
+static void run_included_role(struct play_run *pr, json_t *node, const char *name,
+			      struct hostlist *hosts)
+{
+	struct role_parts parts;
+	struct buf err = BUF_INIT;
+	json_t *params = json_deep_copy(json_object_get(node, "__args"));
+	size_t i;
+
+	json_object_del(params, "name");
+	if (playbook_load_role(name, pr->dir, pr->run->o->cfg->roles_path, params, node, &parts,
+			       &err) < 0) {
+		for (i = 0; i < hosts->nr; i++)
+			include_failed(pr, node, hosts->v[i], err.buf);
+	} else {
+		json_object_update_missing(pr->role_defaults, parts.defaults);
+		json_object_update(pr->role_vars, parts.vars);
+		json_array_extend(pr->handlers, parts.handlers);
+		run_list(pr, parts.tasks, hosts);
+		role_parts_release(&parts);
+	}
+	json_decref(params);
+	buf_release(&err);
+}
+
+static void run_included_file(struct play_run *pr, json_t *node, const char *name,
+			      struct hostlist *hosts)
+{
+	char *path = include_path(pr, node, name);
+	struct buf err = BUF_INIT, line = BUF_INIT;
+	json_t *tasks = playbook_load_tasks(path, node,
+					    json_string_value(json_object_get(node, "__role_path")), &err);
+	size_t i;
+
+	buf_addf(&line, "included: %s for ", path);
+	for (i = 0; i < hosts->nr; i++)
+		buf_addf(&line, "%s%s", i ? ", " : "", hosts->v[i]->h->name);
+	if (tasks) {
+		output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
+		for (i = 0; i < hosts->nr; i++)
+			hosts->v[i]->stats.ok++;
+		run_list(pr, tasks, hosts);
+	} else {
+		for (i = 0; i < hosts->nr; i++)
+			include_failed(pr, node, hosts->v[i], err.buf);
+	}
+	json_decref(tasks);
+	free(path);
+	buf_release(&err);
+	buf_release(&line);
+}
+
+static void run_include(struct play_run *pr, json_t *node, struct hostlist *l);
+
+/*
+ * A looped include: each host in turn, each item in turn, the item
+ * reaching the included tasks as a variable.
+ */
+static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	const char *loop_var = json_string_value(json_object_get(json_object_get(node, "loop_control"),
+								 "loop_var")) ?: "item";
+	struct buf err = BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < l->nr; i++) {
+		struct hostlist one = { 0 };
+		json_t *vars, *items, *item;
+
+		if (!host_active(l->v[i]))
+			continue;
+		hostlist_add(&one, l->v[i]);
+		vars = vars_for_host(pr, l->v[i], node);
+		items = task_loop_items(pr, node, vars, &err);
+		if (!items)
+			include_failed(pr, node, l->v[i], err.buf);
+		json_array_foreach(items, j, item) {
+			json_t *copy = json_deep_copy(node), *tv = json_object_get(copy, "__vars");
+
+			if (!tv)
+				json_object_set_new(copy, "__vars", tv = json_object());
+			json_object_set(tv, loop_var, item);
+			json_object_del(copy, "loop");
+			json_object_del(copy, "__lookup");
+			run_include(pr, copy, &one);
+			json_decref(copy);
+		}
+		json_decref(items);
+		json_decref(vars);
+		hostlist_release(&one);
+	}
+	buf_release(&err);
+}
+
+/* include_tasks / include_role: hosts grouped by the file their variables name. */
+static void run_include(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	int role = !strcmp(json_string_value(json_object_get(node, "__action")), "include_role");
+	json_t *groups = json_object(), *idx;
+	struct hostlist *lists = xcalloc(l->nr + 1, sizeof(*lists));
+	struct buf err = BUF_INIT;
+	size_t i, n = 0;
+	const char *name;
+
+	if (!task_tags_match(pr->run->o, node))
+		goto out;
+	if (json_object_get(node, "loop")) {
+		run_include_loop(pr, node, l);
+		goto out;
+	}
+	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
+				    json_string_value(json_object_get(node, "__action")));
+	for (i = 0; i < l->nr; i++) {
+		struct hoststate *hs = l->v[i];
+		char *file;
+
+		if (!host_active(hs))
+			continue;
+		if (!host_condition(pr, node, hs)) {
+			json_t *skipped = json_pack("{s:b}", "skipped", 1);
+
+			out_host_result(pr->run, hs->h->name, "skipped", skipped, node, NULL);
+			json_decref(skipped);
+			hs->stats.skipped++;
+			continue;
+		}
+		if (!(file = include_name(pr, node, hs, &err))) {
+			include_failed(pr, node, hs, err.buf);
+			continue;
+		}
+		if (!(idx = json_object_get(groups, file))) {
+			idx = json_integer((json_int_t)n++);
+			json_object_set_new(groups, file, idx);
+		}
+		hostlist_add(&lists[json_integer_value(idx)], hs);
+		free(file);
+	}
+	json_object_foreach(groups, name, idx) {
+		if (role)
+			run_included_role(pr, node, name, &lists[json_integer_value(idx)]);
+		else
+			run_included_file(pr, node, name, &lists[json_integer_value(idx)]);
+	}
+out:
+	for (i = 0; i < n; i++)
+		hostlist_release(&lists[i]);
+	free(lists);
+	json_decref(groups);
+	buf_release(&err);
+}
+
+/* ---- task lists ---- */
+
+static int any_active(struct hostlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (host_active(l->v[i]))
+			return 1;
+	return 0;
+}
+
+/* --start-at-task: tasks are skipped until one of that name. */
+static int before_start(struct play_run *pr, json_t *task)
+{
+	const char *want = pr->run->o->start_at_task;
+	char *name;
+	int skip;
+
+	if (!want || pr->run->start_found)
+		return 0;
+	name = task_display_name(task, NULL);
+	skip = strcmp(name, want) && strcmp(json_string_value(json_object_get(task, "name")) ?: "", want);
+	free(name);
+	pr->run->start_found = !skip;
+	return skip;
+}
+
+static size_t count_failed(struct hostlist *l)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->nr; i++)
+		n += l->v[i]->failed || l->v[i]->unreachable;
+	return n;
+}
+
+static void run_node(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	const char *action = json_string_value(json_object_get(node, "__action"));
+
+	if (json_object_get(node, "__block"))
+		run_block(pr, node, l);
+	else if (!strcmp(action, "meta"))
+		run_meta(pr, node, l);
+	else if (!strcmp(action, "include_tasks") || !strcmp(action, "include_role"))
+		run_include(pr, node, l);
+	else if (task_tags_match(pr->run->o, node) && !before_start(pr, node))
+		task_run(pr, node, l);
+}
+
+static void run_list(struct play_run *pr, json_t *list, struct hostlist *l)
+{
+	json_t *node;
+	size_t i, failed;
+
+	json_array_foreach(list, i, node) {
+		if (pr->end_play || pr->run->interrupted || !any_active(l))
+			break;
+		failed = count_failed(l);
+		run_node(pr, node, l);
+		if (count_failed(l) > failed &&
+		    (pr->any_errors_fatal || json_is_true(json_object_get(node, "any_errors_fatal"))))
+			pr->end_play = 1;
+	}
+}
+
+/* ---- plays ---- */
+
+/* vars_files: each a file (or a list: the first that exists), relative to the playbook. */
+static int load_vars_files(struct play_run *pr, struct buf *err)
+{
+	json_t *files = json_object_get(pr->play, "vars_files"), *f, *data;
+	struct jinja_ctx c = { .vars = pr->play_vars, .where = playbook_where(pr->play) };
+	size_t i;
+
+	if (files && !json_is_array(files))
+		files = json_pack("[O]", files);
+	else
+		json_incref(files);
+	json_array_foreach(files, i, f) {
+		json_t *name = jinja_render_tree(&c, json_is_array(f) ? json_array_get(f, 0) : f, err);
+		char *path;
+
+		if (!name || !json_is_string(name)) {
+			json_decref(name);
+			json_decref(files);
+			return -1;
+		}
+		path = json_string_value(name)[0] == '/' ? xstrdup(json_string_value(name)) :
+			xasprintf("%s/%s", pr->dir, json_string_value(name));
+		json_decref(name);
+		if (yaml_load_file(path, &data, err) < 0 || (!json_is_object(data) && !json_is_null(data))) {
+			if (data)
+				buf_setf(err, "%s: vars_files must hold a mapping", path);
+			json_decref(data);
+			free(path);
+			json_decref(files);
+			return -1;
+		}
+		if (json_is_object(data))
+			json_object_update(pr->play_vars, data);
+		json_decref(data);
+		free(path);
+	}
+	json_decref(files);
+	return 0;
+}
+
+static char *play_pattern(struct play_run *pr, struct buf *err)
+{
+	json_t *hosts = json_object_get(pr->play, "hosts"), *r, *h;
+	struct jinja_ctx c = { .vars = pr->play_vars, .where = playbook_where(pr->play) };
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	if (!(r = jinja_render_tree(&c, hosts, err)))
+		return NULL;
+	if (json_is_array(r)) {
+		json_array_foreach(r, i, h)
+			buf_addf(&out, "%s%s", i ? "," : "", json_string_value(h) ?: "");
+	} else {
+		jinja_to_text(r, &out);
+	}
+	json_decref(r);
+	return buf_detach(&out, NULL);
+}
+
+static int select_play_hosts(struct play_run *pr, struct buf *err)
+{
+	struct inventory *inv = pr->run->inv;
+	char *pattern = play_pattern(pr, err);
+	struct host **hosts = NULL;
+	size_t nr = 0, i;
+	int r = -1;
+
+	if (!pattern)
+		return -1;
+	if (!strcmp(pattern, "localhost") || !strcmp(pattern, "127.0.0.1"))
+		inventory_implicit_localhost(inv, pattern);
+	if (inventory_select(inv, pattern, &hosts, &nr, err) < 0 ||
+	    (pr->run->o->limit && inventory_limit(inv, pr->run->o->limit, &hosts, &nr, err) < 0))
+		goto out;
+	pr->all = xcalloc(nr + 1, sizeof(*pr->all));
+	for (i = 0; i < nr; i++) {
+		pr->all[i] = run_hoststate(pr->run, hosts[i]);
+		pr->all[i]->ended = 0;
+	}
+	pr->nr_all = nr;
+	r = 0;
+out:
+	free(hosts);
+	free(pattern);
+	return r;
+}
+
+/* serial: the size of batch number n (numbers, percentages, or a list of them). */
+static size_t batch_size(struct play_run *pr, size_t n)
+{
+	json_t *serial = json_object_get(pr->play, "serial"), *v;
+	double size;
+
+	if (!serial)
+		return pr->nr_all;
+	v = json_is_array(serial) ? json_array_get(serial, n < json_array_size(serial) ? n :
+							 json_array_size(serial) - 1) : serial;
+	if (json_is_string(v) && strchr(json_string_value(v), '%'))
+		size = pr->nr_all * atof(json_string_value(v)) / 100.0;
+	else
+		size = json_is_string(v) ? atof(json_string_value(v)) : json_number_value(v);
+	if (size < 1)
+		size = 1;
+	return (size_t)size > pr->nr_all || size == 0 ? pr->nr_all : (size_t)size;
+}
+
+static void gather_facts(struct play_run *pr, struct hostlist *l)
+{
+	json_t *g = json_object_get(pr->play, "gather_facts"), *task;
+
+	if (g && !json_is_true(g) && !(json_is_string(g) && jinja_truthy(g)))
+		return;
+	task = json_pack("{s:s, s:s, s:{}, s:b, s:O?}", "name", "Gathering Facts", "__action",
+			 "setup", "__args", "check_mode", 0, "__where",
+			 json_object_get(pr->play, "__where"));
+	if (json_object_get(pr->play, "gather_subset"))
+		json_object_set(json_object_get(task, "__args"), "gather_subset",
+				json_object_get(pr->play, "gather_subset"));
+	json_object_set_new(task, "tags", json_pack("[s]", "always"));
+	task_run(pr, task, l);
+	json_decref(task);
+}
+
+/* max_fail_percentage: past it, no further batch starts. */
+static int batch_over_limit(struct play_run *pr, struct hostlist *batch)
+{
+	json_t *max = json_object_get(pr->play, "max_fail_percentage");
+	double pct;
+
+	if (!batch->nr)
+		return 0;
+	pct = 100.0 * (double)count_failed(batch) / (double)batch->nr;
+	if (max)
+		return pct > (json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max));
+	return count_failed(batch) == batch->nr;
+}
+
+static void run_batch(struct play_run *pr, struct hostlist *batch)
+{
+	json_t *section;
+	size_t i;
+
+	pr->batch = batch->v;
+	pr->nr_batch = batch->nr;
+	gather_facts(pr, batch);
+	json_array_foreach(json_object_get(pr->play, "__sections"), i, section) {
+		run_list(pr, section, batch);
+		if (pr->run->interrupted)
+			return;
+		flush_handlers(pr, batch);
+	}
+}
+
+static void run_batches(struct play_run *pr)
+{
+	size_t at = 0, n = 0, size, i;
+
+	while (at < pr->nr_all && !pr->end_play && !pr->run->interrupted) {
+		struct hostlist batch = { 0 };
+		int stop;
+
+		size = batch_size(pr, n++);
+		for (i = at; i < pr->nr_all && i < at + size; i++)
+			hostlist_add(&batch, pr->all[i]);
+		at += size;
+		run_batch(pr, &batch);
+		stop = batch_over_limit(pr, &batch);
+		hostlist_release(&batch);
+		if (stop && at < pr->nr_all) {
+			out_error(pr->run, "the failure limit of play '%s' was passed: no further batch runs",
+				  json_string_value(json_object_get(pr->play, "name")) ?: "");
+			break;
+		}
+	}
+}
+
+static void play_release(struct play_run *pr)
+{
+	json_decref(pr->play_vars);
+	json_decref(pr->role_defaults);
+	json_decref(pr->role_vars);
+	json_decref(pr->handlers);
+	json_decref(pr->notified);
+	json_decref(pr->magic);
+	json_decref(pr->hostvars);
+	free(pr->all);
+}
+
+static void run_play(struct run *run, json_t *play)
+{
+	struct play_run pr = { .run = run, .play = play };
+	struct buf err = BUF_INIT;
+	json_t *name = json_object_get(play, "name");
+	char *shown;
+
+	pr.dir = json_string_value(json_object_get(play, "__dir"));
+	pr.play_vars = json_deep_copy(json_object_get(play, "vars") ?: json_object());
+	json_object_update(pr.play_vars, run->o->extra_vars);
+	pr.role_defaults = json_deep_copy(json_object_get(play, "__role_defaults"));
+	pr.role_vars = json_deep_copy(json_object_get(play, "__role_vars"));
+	pr.handlers = json_deep_copy(json_object_get(play, "__handlers"));
+	pr.notified = json_object();
+	pr.any_errors_fatal = json_is_true(json_object_get(play, "any_errors_fatal"));
+	shown = json_is_string(name) ? xstrdup(json_string_value(name)) : play_pattern(&pr, &err);
+	out_banner(run, "PLAY", shown ? shown : "");
+	free(shown);
+	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0) {
+		out_error(run, "%s", err.buf);
+		run->failed_setup = 1;
+	} else if (!pr.nr_all) {
+		output_line(&run->out, COLOR_SKIP, "skipping: no hosts matched", 26);
+	} else {
+		if (json_is_string(json_object_get(play, "strategy")) &&
+		    strcmp(json_string_value(json_object_get(play, "strategy")), "linear"))
+			out_warning(run, "drover runs strategy '%s' as linear",
+				    json_string_value(json_object_get(play, "strategy")));
+		run_batches(&pr);
+	}
+	play_release(&pr);
+	buf_release(&err);
+}
+
+static void run_init(struct run *run, struct inventory *inv, struct executor *ex,
+		     const struct play_opts *o)
+{
+	unsigned char rnd[16];
+	size_t i;
+
+	memset(run, 0, sizeof(*run));
+	run->o = o;
+	run->inv = inv;
+	run->ex = ex;
+	run->session_keys = json_object();
+	output_init(&run->out, stdout, o->verbosity, 0);
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		BUG("no random bytes");
+	memcpy(run->omit, "__omit_place_holder__", 21);
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(run->omit + 21 + 2 * i, 3, "%02x", rnd[i]);
+	/* every inventory host is in hostvars, so each gets its state now */
+	for (i = 0; i < inventory_host_count(inv); i++)
+		run_hoststate(run, inventory_host(inv, i));
+}
+
+static int exit_code(struct run *run)
+{
+	size_t i;
+	int unreachable = 0;
+
+	if (run->interrupted)
+		return 99;
+	for (i = 0; i < run->nr_hosts; i++) {
+		struct hoststate *hs = run->hosts[i];
+
+		if (hs && hs->stats.failed)
+			return 2;
+		if (hs && hs->stats.unreachable)
+			unreachable = 1;
+	}
+	if (run->failed_setup)
+		return 1;
+	return unreachable ? 4 : 0;
+}
+
+static void run_release(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nr_hosts; i++) {
+		struct hoststate *hs = run->hosts[i];
+
+		if (!hs)
+			continue;
+		json_decref(hs->inv_vars);
+		json_decref(hs->facts);
+		json_decref(hs->host_vars);
+		free(hs);
+	}
+	free(run->hosts);
+	json_decref(run->session_keys);
+}
+
+int play_run_all(json_t *plays, struct inventory *inv, struct executor *ex,
+		 const struct play_opts *o)
+{
+	struct run run;
+	json_t *play;
+	size_t i;
+	int code;
+
+	run_init(&run, inv, ex, o);
+	json_array_foreach(plays, i, play) {
+		if (run.interrupted)
+			break;
+		run_play(&run, play);
+	}
+	if (!run.interrupted)
+		out_recap(&run);
+	code = exit_code(&run);
+	run_release(&run);
+	return code;
+}

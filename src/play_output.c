@@ -1,0 +1,200 @@
+/*
+ * What `drover play` prints, as Ansible's default stdout callback prints
+ * it: banners, one line per host result, retries, and the recap.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory.h"
+#include "jinja.h"
+#include "play_int.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* The text width banners fill, as Ansible's display with no terminal. */
+#define BANNER_COLUMNS 79
+
+void out_banner(struct run *run, const char *kind, const char *name)
+{
+	struct buf line = BUF_INIT;
+	size_t stars;
+
+	buf_addf(&line, "%s [%s]", kind, name);
+	stars = line.len + 3 < BANNER_COLUMNS ? BANNER_COLUMNS - line.len : 3;
+	buf_addch(&line, ' ');
+	while (stars--)
+		buf_addch(&line, '*');
+	fputc('\n', run->out.fp);
+	output_line(&run->out, COLOR_NONE, line.buf, line.len);
+	buf_release(&line);
+}
+
+char *task_display_name(json_t *task, json_t *vars)
+{
+	const char *name = json_string_value(json_object_get(task, "name"));
+	const char *role = json_string_value(json_object_get(task, "__role"));
+	struct jinja_ctx c = { .vars = vars };
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	json_t *r = NULL;
+
+	if (name && jinja_has_markers(name) && (r = jinja_render(&c, name, &err)))
+		jinja_to_text(r, &text);
+	else
+		buf_addstr(&text, name ? name : json_string_value(json_object_get(task, "__action")));
+	json_decref(r);
+	buf_release(&err);
+	if (role) {
+		char *s = xasprintf("%s : %s", role, text.buf);
+
+		buf_release(&text);
+		return s;
+	}
+	return buf_detach(&text, NULL);
+}
+
+/* Whether Ansible would show the result without -v (debug, assert...). */
+static int verbose_always(json_t *result, json_t *task)
+{
+	const char *action = json_string_value(json_object_get(task, "__action"));
+
+	return json_is_true(json_object_get(result, "_ansible_verbose_always")) ||
+	       (action && !strcmp(action, "debug"));
+}
+
+static void add_json(struct run *run, json_t *result, json_t *task, struct buf *line, int force)
+{
+	json_t *copy;
+	const char *action = json_string_value(json_object_get(task, "__action"));
+	int always = verbose_always(result, task);
+
+	if (!force && !always && run->out.verbosity < 1)
+		return;
+	copy = json_deep_copy(result);
+	if (action && !strcmp(action, "debug"))
+		json_object_del(copy, "changed");
+	if (json_is_true(json_object_get(task, "no_log"))) {
+		json_t *censored = json_pack("{s:s, s:O?}", "censored",
+					     "the output has been hidden due to the fact that "
+					     "'no_log: true' was specified for this result",
+					     "changed", json_object_get(result, "changed"));
+
+		json_decref(copy);
+		copy = censored;
+	}
+	buf_addstr(line, " => ");
+	output_dump_result(&run->out, copy, always || run->out.verbosity > 2 ? 4 : -1, line);
+	json_decref(copy);
+}
+
+void out_host_result(struct run *run, const char *host, const char *status, json_t *result,
+		     json_t *task, const char *item)
+{
+	struct buf line = BUF_INIT;
+	int changed = json_is_true(json_object_get(result, "changed"));
+	enum color c;
+
+	if (!strcmp(status, "skipped")) {
+		buf_addf(&line, "skipping: [%s]", host);
+		if (item)
+			buf_addf(&line, " => (item=%s) ", item);
+		c = COLOR_SKIP;
+	} else if (!strcmp(status, "unreachable")) {
+		buf_addf(&line, "fatal: [%s]: UNREACHABLE! ", host);
+		if (item)
+			buf_addf(&line, "(item=%s) ", item);
+		buf_setlen(&line, line.len - 1);
+		add_json(run, result, task, &line, 1);
+		c = COLOR_UNREACHABLE;
+	} else if (!strcmp(status, "failed")) {
+		if (item)
+			buf_addf(&line, "failed: [%s] (item=%s)", host, item);
+		else
+			buf_addf(&line, "fatal: [%s]: FAILED!", host);
+		add_json(run, result, task, &line, 1);
+		c = COLOR_ERROR;
+	} else {
+		buf_addf(&line, "%s: [%s]", changed ? "changed" : "ok", host);
+		if (item)
+			buf_addf(&line, " => (item=%s)", item);
+		add_json(run, result, task, &line, 0);
+		c = changed ? COLOR_CHANGED : COLOR_OK;
+	}
+	output_line(&run->out, c, line.buf, line.len);
+	fflush(run->out.fp);
+	buf_release(&line);
+}
+
+void out_retry(struct run *run, const char *host, const char *task_name, int left)
+{
+	struct buf line = BUF_INIT;
+
+	buf_addf(&line, "FAILED - RETRYING: [%s]: %s (%d retries left).", host, task_name, left);
+	output_line(&run->out, COLOR_ERROR, line.buf, line.len);
+	buf_release(&line);
+}
+
+void out_ignoring(struct run *run)
+{
+	output_line(&run->out, COLOR_SKIP, "...ignoring", 11);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct hoststate *x = *(struct hoststate *const *)a, *y = *(struct hoststate *const *)b;
+
+	return strcmp(x->h->name, y->h->name);
+}
+
+void out_recap(struct run *run)
+{
+	struct hoststate **v = xcalloc(run->nr_hosts + 1, sizeof(*v));
+	size_t n = 0, i;
+
+	for (i = 0; i < run->nr_hosts; i++)
+		if (run->hosts[i] && run->hosts[i]->seen)
+			v[n++] = run->hosts[i];
+	qsort(v, n, sizeof(*v), by_name);
+	out_banner(run, "PLAY", "RECAP");
+	for (i = 0; i < n; i++) {
+		struct host_stats *s = &v[i]->stats;
+		char *line = xasprintf("%-26s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d "
+				       "skipped=%-4d rescued=%-4d ignored=%-4d", v[i]->h->name, s->ok,
+				       s->changed, s->unreachable, s->failed, s->skipped, s->rescued,
+				       s->ignored);
+
+		output_line(&run->out, s->failed || s->unreachable ? COLOR_ERROR :
+				       s->changed ? COLOR_CHANGED : COLOR_OK, line, strlen(line));
+		free(line);
+	}
+	fputc('\n', run->out.fp);
+	free(v);
+}
+
+void out_error(struct run *run, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_addstr(&msg, "ERROR! ");
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	fflush(run->out.fp);
+	fprintf(stderr, "%s\n", msg.buf);
+	buf_release(&msg);
+}
+
+void out_warning(struct run *run, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_addstr(&msg, "[WARNING]: ");
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	fflush(run->out.fp);
+	fprintf(stderr, "%s\n", msg.buf);
+	buf_release(&msg);
+}
