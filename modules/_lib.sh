@@ -19,6 +19,15 @@ done
 eval "$_drover_args"
 unset _drover_args _drover_line _drover_n
 
+# A task's environment: keyword arrives as _drover_env_0.._drover_env_{n-1} ("K=V").
+_drover_i=0
+while [ "$_drover_i" -lt "${_drover_env_n:-0}" ]; do
+	eval "_drover_kv=\$_drover_env_$_drover_i"
+	export "$_drover_kv"
+	_drover_i=$((_drover_i + 1))
+done
+unset _drover_i _drover_kv
+
 # json_str VALUE: VALUE as a JSON string literal, quotes included.
 json_str() {
 	printf '%s' "$1" | awk 'BEGIN { ORS = ""; printf "\"" }

@@ -186,12 +186,13 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 	run_list(pr, json_object_get(node, "__block"), &entered);
 	newly_failed(&entered, before, &failed);
 	if (json_array_size(rescue) && failed.nr && !pr->end_play) {
-		for (i = 0; i < failed.nr; i++)
+		/* as Ansible counts it: a failure that a rescue catches is "rescued", not "failed" */
+		for (i = 0; i < failed.nr; i++) {
 			failed.v[i]->failed = 0;
+			failed.v[i]->stats.failed--;
+			failed.v[i]->stats.rescued++;
+		}
 		run_list(pr, rescue, &failed);
-		for (i = 0; i < failed.nr; i++)
-			if (!failed.v[i]->failed && !failed.v[i]->unreachable)
-				failed.v[i]->stats.rescued++;
 	}
 	if (json_array_size(json_object_get(node, "__always"))) {
 		after = failed_flags(&entered);

@@ -20,7 +20,10 @@ void out_banner(struct run *run, const char *kind, const char *name)
 	struct buf line = BUF_INIT;
 	size_t stars;
 
-	buf_addf(&line, "%s [%s]", kind, name);
+	if (name)
+		buf_addf(&line, "%s [%s]", kind, name);
+	else
+		buf_addstr(&line, kind);
 	stars = line.len + 3 < BANNER_COLUMNS ? BANNER_COLUMNS - line.len : 3;
 	buf_addch(&line, ' ');
 	while (stars--)
@@ -59,7 +62,31 @@ static int verbose_always(json_t *result, json_t *task)
 	const char *action = json_string_value(json_object_get(task, "__action"));
 
 	return json_is_true(json_object_get(result, "_ansible_verbose_always")) ||
-	       (action && !strcmp(action, "debug"));
+	       (action && !strcmp(action, "debug") && !json_is_true(json_object_get(result, "failed")));
+}
+
+/* debug shows only what it was asked to: msg alone, or the variable. */
+static void clean_debug(json_t *r)
+{
+	static const char *const with_msg[] = { "msg", "exception", "warnings", "deprecations", NULL };
+	static const char *const hidden[] = { "changed", "failed", "skipped", "invocation",
+					      "skip_reason", NULL };
+	int has_msg = json_object_get(r, "msg") != NULL;
+	const char *key;
+	json_t *v;
+	void *tmp;
+	size_t i;
+
+	json_object_foreach_safe(r, tmp, key, v) {
+		int keep = !has_msg || key[0] == '_';
+
+		for (i = 0; has_msg && with_msg[i]; i++)
+			keep |= !strcmp(key, with_msg[i]);
+		for (i = 0; !has_msg && hidden[i]; i++)
+			keep &= strcmp(key, hidden[i]) != 0;
+		if (!keep)
+			json_object_del(r, key);
+	}
 }
 
 static void add_json(struct run *run, json_t *result, json_t *task, struct buf *line, int force)
@@ -72,7 +99,7 @@ static void add_json(struct run *run, json_t *result, json_t *task, struct buf *
 		return;
 	copy = json_deep_copy(result);
 	if (action && !strcmp(action, "debug"))
-		json_object_del(copy, "changed");
+		clean_debug(copy);
 	if (json_is_true(json_object_get(task, "no_log"))) {
 		json_t *censored = json_pack("{s:s, s:O?}", "censored",
 					     "the output has been hidden due to the fact that "
@@ -155,7 +182,7 @@ void out_recap(struct run *run)
 		if (run->hosts[i] && run->hosts[i]->seen)
 			v[n++] = run->hosts[i];
 	qsort(v, n, sizeof(*v), by_name);
-	out_banner(run, "PLAY", "RECAP");
+	out_banner(run, "PLAY RECAP", NULL);
 	for (i = 0; i < n; i++) {
 		struct host_stats *s = &v[i]->stats;
 		char *line = xasprintf("%-26s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d "
