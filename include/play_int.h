@@ -54,6 +54,7 @@ struct play_run {
 	struct run *run;
 	json_t *play;
 	const char *dir;            /* playbook_dir */
+	char *banner;               /* the play's name as PLAY [...] shows it */
 	json_t *play_vars;          /* vars + vars_files */
 	json_t *role_defaults, *role_vars;
 	json_t *handlers;           /* normalized handler tasks */

@@ -87,7 +87,8 @@ static json_t *act_set_fact(struct play_run *pr, struct hoststate *hs, json_t *t
 {
 	json_t *facts = json_object(), *res, *v;
 	int kv = json_is_true(json_object_get(task, "__kv"));
-	int cacheable = jinja_truthy(json_object_get(args, "cacheable"));
+	json_t *c = json_object_get(args, "cacheable");
+	int cacheable = c && jinja_truthy(c);
 	const char *key;
 
 	(void)pr, (void)hs, (void)vars;

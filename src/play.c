@@ -342,8 +342,13 @@ static void run_included_role(struct play_run *pr, json_t *node, const char *nam
 	buf_release(&err);
 }
 
-static void run_included_file(struct play_run *pr, json_t *node, const char *name,
-			      struct hostlist *hosts)
+/*
+ * Loads an included task file and says so ("included: FILE for HOSTS",
+ * and the item of a looped include). Returns the tasks, or NULL after
+ * failing the hosts.
+ */
+static json_t *load_included(struct play_run *pr, json_t *node, const char *name,
+			     struct hostlist *hosts, const char *item)
 {
 	char *path = include_path(pr, node, name);
 	struct buf err = BUF_INIT, line = BUF_INIT;
@@ -354,31 +359,76 @@ static void run_included_file(struct play_run *pr, json_t *node, const char *nam
 	buf_addf(&line, "included: %s for ", path);
 	for (i = 0; i < hosts->nr; i++)
 		buf_addf(&line, "%s%s", i ? ", " : "", hosts->v[i]->h->name);
+	if (item)
+		buf_addf(&line, " => (item=%s)", item);
 	if (tasks) {
 		output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
 		for (i = 0; i < hosts->nr; i++)
 			hosts->v[i]->stats.ok++;
-		run_list(pr, tasks, hosts);
 	} else {
 		for (i = 0; i < hosts->nr; i++)
 			include_failed(pr, node, hosts->v[i], err.buf);
 	}
-	json_decref(tasks);
 	free(path);
 	buf_release(&err);
 	buf_release(&line);
+	return tasks;
 }
 
-static void run_include(struct play_run *pr, json_t *node, struct hostlist *l);
+static void run_included_file(struct play_run *pr, json_t *node, const char *name,
+			      struct hostlist *hosts)
+{
+	json_t *tasks = load_included(pr, node, name, hosts, NULL);
 
-/*
- * A looped include: each host in turn, each item in turn, the item
- * reaching the included tasks as a variable.
- */
-static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist *l)
+	if (tasks)
+		run_list(pr, tasks, hosts);
+	json_decref(tasks);
+}
+
+/* The include task for one item: the item reaches the included tasks as a variable. */
+static json_t *include_for_item(json_t *node, json_t *item)
 {
 	const char *loop_var = json_string_value(json_object_get(json_object_get(node, "loop_control"),
 								 "loop_var")) ?: "item";
+	json_t *copy = json_deep_copy(node), *tv = json_object_get(copy, "__vars");
+
+	if (!tv)
+		json_object_set_new(copy, "__vars", tv = json_object());
+	json_object_set(tv, loop_var, item);
+	json_object_del(copy, "loop");
+	json_object_del(copy, "__lookup");
+	return copy;
+}
+
+/* One host's looped include_tasks: every item announced, then each item's tasks in turn. */
+static void include_loop_host(struct play_run *pr, json_t *node, struct hostlist *one, json_t *items)
+{
+	json_t *runs = json_array(), *item, *copy, *tasks;
+	struct buf err = BUF_INIT, label = BUF_INIT;
+	size_t j;
+	char *name;
+
+	json_array_foreach(items, j, item) {
+		copy = include_for_item(node, item);
+		buf_reset(&label);
+		jinja_to_text(item, &label);
+		if (!(name = include_name(pr, copy, one->v[0], &err)))
+			include_failed(pr, node, one->v[0], err.buf);
+		else if ((tasks = load_included(pr, copy, name, one, label.buf)))
+			json_array_append_new(runs, tasks);
+		free(name);
+		json_decref(copy);
+	}
+	json_array_foreach(runs, j, tasks)
+		run_list(pr, tasks, one);
+	json_decref(runs);
+	buf_release(&err);
+	buf_release(&label);
+}
+
+/* A looped include: each host in turn; include_role runs once per item. */
+static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist *l, int role)
+{
 	struct buf err = BUF_INIT;
 	size_t i, j;
 
@@ -386,22 +436,24 @@ static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist 
 		struct hostlist one = { 0 };
 		json_t *vars, *items, *item;
 
-		if (!host_active(l->v[i]))
+		if (!host_active(l->v[i]) || !host_condition(pr, node, l->v[i]))
 			continue;
 		hostlist_add(&one, l->v[i]);
 		vars = vars_for_host(pr, l->v[i], node);
-		items = task_loop_items(pr, node, vars, &err);
-		if (!items)
+		if (!(items = task_loop_items(pr, node, vars, &err)))
 			include_failed(pr, node, l->v[i], err.buf);
+		else if (!role)
+			include_loop_host(pr, node, &one, items);
 		json_array_foreach(items, j, item) {
-			json_t *copy = json_deep_copy(node), *tv = json_object_get(copy, "__vars");
+			json_t *copy;
+			char *name;
 
-			if (!tv)
-				json_object_set_new(copy, "__vars", tv = json_object());
-			json_object_set(tv, loop_var, item);
-			json_object_del(copy, "loop");
-			json_object_del(copy, "__lookup");
-			run_include(pr, copy, &one);
+			if (!role)
+				break;
+			copy = include_for_item(node, item);
+			if ((name = include_name(pr, copy, l->v[i], &err)))
+				run_included_role(pr, copy, name, &one);
+			free(name);
 			json_decref(copy);
 		}
 		json_decref(items);
@@ -423,12 +475,12 @@ static void run_include(struct play_run *pr, json_t *node, struct hostlist *l)
 
 	if (!task_tags_match(pr->run->o, node))
 		goto out;
-	if (json_object_get(node, "loop")) {
-		run_include_loop(pr, node, l);
-		goto out;
-	}
 	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
 				    json_string_value(json_object_get(node, "__action")));
+	if (json_object_get(node, "loop")) {
+		run_include_loop(pr, node, l, role);
+		goto out;
+	}
 	for (i = 0; i < l->nr; i++) {
 		struct hoststate *hs = l->v[i];
 		char *file;
@@ -698,6 +750,8 @@ static void run_batches(struct play_run *pr)
 		struct hostlist batch = { 0 };
 		int stop;
 
+		if (n)  /* Ansible announces the play again for every batch */
+			out_banner(pr->run, "PLAY", pr->banner);
 		size = batch_size(pr, n++);
 		for (i = at; i < pr->nr_all && i < at + size; i++)
 			hostlist_add(&batch, pr->all[i]);
@@ -723,6 +777,7 @@ static void play_release(struct play_run *pr)
 	json_decref(pr->magic);
 	json_decref(pr->hostvars);
 	free(pr->all);
+	free(pr->banner);
 }
 
 static void run_play(struct run *run, json_t *play)
@@ -741,8 +796,8 @@ static void run_play(struct run *run, json_t *play)
 	pr.notified = json_object();
 	pr.any_errors_fatal = json_is_true(json_object_get(play, "any_errors_fatal"));
 	shown = json_is_string(name) ? xstrdup(json_string_value(name)) : play_pattern(&pr, &err);
-	out_banner(run, "PLAY", shown ? shown : "");
-	free(shown);
+	pr.banner = shown ? shown : xstrdup("");
+	out_banner(run, "PLAY", pr.banner);
 	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0) {
 		out_error(run, "%s", err.buf);
 		run->failed_setup = 1;

@@ -94,8 +94,8 @@ static json_t *magic_vars(struct play_run *pr)
 	json_object_set_new(m, "groups", inventory_groups(pr->run->inv));
 	json_object_set_new(m, "ansible_play_hosts_all", host_names(pr->all, pr->nr_all, 0));
 	json_object_set_new(m, "ansible_play_hosts", host_names(pr->all, pr->nr_all, 1));
-	json_object_set(m, "play_hosts", json_object_get(m, "ansible_play_hosts"));
 	json_object_set_new(m, "ansible_play_batch", host_names(pr->batch, pr->nr_batch, 1));
+	json_object_set(m, "play_hosts", json_object_get(m, "ansible_play_batch"));
 	json_object_set_new(m, "ansible_play_name", json_incref(json_object_get(pr->play, "name")) ?:
 			    json_incref(json_object_get(pr->play, "hosts")));
 	json_object_set_new(m, "playbook_dir", json_string(pr->dir));
