@@ -241,6 +241,7 @@ static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
 
 	if (!what)
 		what = "noop";
+	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?: "meta");
 	if (!strcmp(what, "flush_handlers")) {
 		flush_handlers(pr, l);
 		return;
@@ -557,6 +558,25 @@ static size_t count_failed(struct hostlist *l)
 	return n;
 }
 
+/*
+ * max_fail_percentage, checked after every task as Ansible does: past it,
+ * the play ends for every host. Without it, a batch whose hosts all failed
+ * ends the play.
+ */
+static int over_fail_limit(struct play_run *pr)
+{
+	json_t *max = json_object_get(pr->play, "max_fail_percentage");
+	struct hostlist batch = { pr->batch, pr->nr_batch, 0 };
+	double pct;
+
+	if (!batch.nr)
+		return 0;
+	pct = 100.0 * (double)count_failed(&batch) / (double)batch.nr;
+	if (max)
+		return pct > (json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max));
+	return count_failed(&batch) == batch.nr;
+}
+
 static void run_node(struct play_run *pr, json_t *node, struct hostlist *l)
 {
 	const char *action = json_string_value(json_object_get(node, "__action"));
@@ -583,6 +603,8 @@ static void run_list(struct play_run *pr, json_t *list, struct hostlist *l)
 		run_node(pr, node, l);
 		if (count_failed(l) > failed &&
 		    (pr->any_errors_fatal || json_is_true(json_object_get(node, "any_errors_fatal"))))
+			pr->end_play = 1;
+		if (over_fail_limit(pr))
 			pr->end_play = 1;
 	}
 }
@@ -712,20 +734,6 @@ static void gather_facts(struct play_run *pr, struct hostlist *l)
 	json_decref(task);
 }
 
-/* max_fail_percentage: past it, no further batch starts. */
-static int batch_over_limit(struct play_run *pr, struct hostlist *batch)
-{
-	json_t *max = json_object_get(pr->play, "max_fail_percentage");
-	double pct;
-
-	if (!batch->nr)
-		return 0;
-	pct = 100.0 * (double)count_failed(batch) / (double)batch->nr;
-	if (max)
-		return pct > (json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max));
-	return count_failed(batch) == batch->nr;
-}
-
 static void run_batch(struct play_run *pr, struct hostlist *batch)
 {
 	json_t *section;
@@ -748,7 +756,6 @@ static void run_batches(struct play_run *pr)
 
 	while (at < pr->nr_all && !pr->end_play && !pr->run->interrupted) {
 		struct hostlist batch = { 0 };
-		int stop;
 
 		if (n)  /* Ansible announces the play again for every batch */
 			out_banner(pr->run, "PLAY", pr->banner);
@@ -757,13 +764,7 @@ static void run_batches(struct play_run *pr)
 			hostlist_add(&batch, pr->all[i]);
 		at += size;
 		run_batch(pr, &batch);
-		stop = batch_over_limit(pr, &batch);
 		hostlist_release(&batch);
-		if (stop && at < pr->nr_all) {
-			out_error(pr->run, "the failure limit of play '%s' was passed: no further batch runs",
-				  json_string_value(json_object_get(pr->play, "name")) ?: "");
-			break;
-		}
 	}
 }
 

@@ -1,0 +1,80 @@
+#!/bin/sh
+test_description='drover play: batches, retries, delegation, includes, tags, failure limits'
+. "$(dirname "$0")/lib.sh"
+
+fleet_up 4
+. "$FLEET/fleet.env"
+PB=$TEST_DIR/fixtures/play
+
+play() {
+	"$DROVER" play -i "$FLEET_INV" --known-hosts "$FLEET_KH" "$@"
+}
+
+ref_play() {
+	ANSIBLE_CONFIG=$FLEET/ansible.cfg ANSIBLE_NOCOLOR=1 ansible-playbook -i "$FLEET_INV" "$@"
+}
+
+recap() {
+	sed -n '/^PLAY RECAP/,$p' "$1" | grep ' : ' | tr -s ' '
+}
+
+files() {
+	(cd "$1" && for f in $(find . -type f | sort); do echo "== $f"; sort "$f"; done)
+}
+
+test_expect_success 'control flow as ansible-playbook: recap and files' '
+	mkdir d a &&
+	play "$PB/control.yml" -e out_dir="$TRASH/d" -e level=extra >d.out 2>&1 &&
+	echo "host1,host2" >expect &&
+	test_cmp expect d/host1.batch &&
+	echo "host3,host4" >expect &&
+	test_cmp expect d/host4.batch &&
+	echo "hi host2" >expect &&
+	test_cmp expect d/host2.env &&
+	test "$(wc -l <d/host3.tries)" -eq 3 &&
+	printf "host1\nhost3\n" >expect &&
+	test_cmp expect d/once &&
+	printf "one\ntwo\n" >expect &&
+	test_cmp expect d/host4.items &&
+	echo extra >expect &&
+	test_cmp expect d/host1.level &&
+	test_path_is_missing d/host1.never &&
+	echo 3 >expect &&
+	test_cmp expect d/host3.hostvars &&
+	test_grep "^FAILED - RETRYING: \[host1\]: retried until the third try (5 retries left)\." d.out &&
+	test_grep "^included: .*looped.yml for host2 => (item=two)" d.out &&
+	if command -v ansible-playbook >/dev/null; then
+		ref_play "$PB/control.yml" -e out_dir="$TRASH/a" -e level=extra >a.out 2>&1 &&
+		recap a.out >expect && recap d.out >actual && test_cmp expect actual &&
+		files a >expect && files d >actual && test_cmp expect actual
+	fi
+'
+
+test_expect_success 'tags never run when asked for' '
+	mkdir t &&
+	play "$PB/control.yml" -e out_dir="$TRASH/t" --tags never >out 2>&1 &&
+	test_path_is_file t/host2.never &&
+	test_path_is_missing t/host2.env
+'
+
+test_expect_success 'max_fail_percentage: past it the play ends for every host, exit 2' '
+	mkdir f &&
+	test_expect_code 2 play "$PB/failures.yml" -e out_dir="$TRASH/f" >out 2>&1 &&
+	test_path_is_missing f/host2.ran &&
+	test_path_is_missing f/host1.ran &&
+	test_path_is_missing f/host3.ran &&
+	if command -v ansible-playbook >/dev/null; then
+		mkdir fa &&
+		test_expect_code 2 ref_play "$PB/failures.yml" -e out_dir="$TRASH/fa" >a.out 2>&1 &&
+		recap a.out >expect && recap out >actual && test_cmp expect actual
+	fi
+'
+
+test_expect_success '--start-at-task skips what comes before' '
+	mkdir s &&
+	play "$PB/control.yml" -e out_dir="$TRASH/s" --start-at-task "extra vars win" >out 2>&1 &&
+	test_path_is_file s/host1.level &&
+	test_path_is_missing s/host1.env
+'
+
+test_done
