@@ -789,7 +789,8 @@ static void run_play(struct run *run, json_t *play)
 	char *shown;
 
 	pr.dir = json_string_value(json_object_get(play, "__dir"));
-	pr.play_vars = json_deep_copy(json_object_get(play, "vars") ?: json_object());
+	pr.play_vars = json_object_get(play, "vars") ? json_deep_copy(json_object_get(play, "vars")) :
+						    json_object();
 	json_object_update(pr.play_vars, run->o->extra_vars);
 	pr.role_defaults = json_deep_copy(json_object_get(play, "__role_defaults"));
 	pr.role_vars = json_deep_copy(json_object_get(play, "__role_vars"));

@@ -59,20 +59,20 @@ test_expect_success 'tags never run when asked for' '
 
 test_expect_success 'max_fail_percentage: past it the play ends for every host, exit 2' '
 	mkdir f &&
-	test_expect_code 2 play "$PB/failures.yml" -e out_dir="$TRASH/f" >out 2>&1 &&
+	test_expect_code 2 play "$PB/failures.yml" -e out_dir="$TRASH/f" >fail.out 2>&1 &&
 	test_path_is_missing f/host2.ran &&
 	test_path_is_missing f/host1.ran &&
 	test_path_is_missing f/host3.ran &&
 	if command -v ansible-playbook >/dev/null; then
 		mkdir fa &&
 		test_expect_code 2 ref_play "$PB/failures.yml" -e out_dir="$TRASH/fa" >a.out 2>&1 &&
-		recap a.out >expect && recap out >actual && test_cmp expect actual
+		recap a.out >expect && recap fail.out >actual && test_cmp expect actual
 	fi
 '
 
 test_expect_success '--start-at-task skips what comes before' '
 	mkdir s &&
-	play "$PB/control.yml" -e out_dir="$TRASH/s" --start-at-task "extra vars win" >out 2>&1 &&
+	play "$PB/control.yml" -e out_dir="$TRASH/s" --start-at-task "extra vars win" >start.out 2>&1 &&
 	test_path_is_file s/host1.level &&
 	test_path_is_missing s/host1.env
 '
