@@ -63,8 +63,21 @@ static void mask_secret_keys(json_t *v)
 	}
 }
 
-/* One -e value as it may be shown: @file and harmless values as given. */
-static void add_extra_vars(struct buf *out, const char *arg)
+/* A word as the shell would need it: bare when that is safe, else in single quotes. */
+static void add_word(struct buf *out, const char *s)
+{
+	if (*s && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_@%+=:,./-")] == '\0')
+		buf_addstr(out, s);
+	else
+		sh_quote(out, s);
+}
+
+/*
+ * One -e value as it may be shown: @file and harmless values as given.
+ * Secret values also go to secrets, to be masked wherever else they appear.
+ */
+static void add_extra_vars(struct buf *out, const char *arg, struct strvec *secrets)
 {
 	struct buf err = BUF_INIT;
 	json_t *vars = json_object();
@@ -72,11 +85,12 @@ static void add_extra_vars(struct buf *out, const char *arg)
 
 	if (arg[0] == '@' || extravars_add(vars, arg, &err) < 0 || !has_secret_key(vars)) {
 		/* unparsable: shown only if no word in it looks secret */
-		sh_quote(out, arg[0] != '@' && err.len && redact_secret_name(arg) ? REDACT_MASK : arg);
+		add_word(out, arg[0] != '@' && err.len && redact_secret_name(arg) ? REDACT_MASK : arg);
 	} else {
+		redact_collect(vars, secrets);
 		mask_secret_keys(vars);
 		text = json_dumps(vars, JSON_COMPACT | JSON_SORT_KEYS);
-		sh_quote(out, text);
+		add_word(out, text);
 		free(text);
 	}
 	json_decref(vars);
@@ -95,46 +109,57 @@ static int secret_option(const char *opt, size_t len)
 }
 
 /* How argv[i] shows; returns how many of argv it used (1 or 2). */
-static int add_arg(struct buf *out, int argc, char *const *argv, int i)
+static int add_arg(struct buf *out, int argc, char *const *argv, int i, struct strvec *secrets)
 {
 	const char *a = argv[i], *eq = strchr(a, '=');
 	int has_next = i + 1 < argc;
 
 	if (!strcmp(a, "-e") || !strcmp(a, "--extra-vars")) {
-		sh_quote(out, a);
+		add_word(out, a);
 		if (!has_next)
 			return 1;
 		buf_addch(out, ' ');
-		add_extra_vars(out, argv[i + 1]);
+		add_extra_vars(out, argv[i + 1], secrets);
 		return 2;
 	}
 	if (!strncmp(a, "--extra-vars=", 13) || (!strncmp(a, "-e", 2) && a[2])) {
 		buf_addstr(out, a[1] == 'e' ? "-e " : "--extra-vars=");
-		add_extra_vars(out, a[1] == 'e' ? a + 2 : a + 13);
+		add_extra_vars(out, a[1] == 'e' ? a + 2 : a + 13, secrets);
 		return 1;
 	}
 	if (!strncmp(a, "--", 2) && eq && secret_option(a, (size_t)(eq - a))) {
+		strvec_push(secrets, eq + 1);
 		buf_add(out, a, (size_t)(eq - a + 1));
 		buf_addstr(out, REDACT_MASK);
 		return 1;
 	}
-	sh_quote(out, a);
+	add_word(out, a);
 	if (!strncmp(a, "--", 2) && !eq && secret_option(a, strlen(a)) && has_next) {
+		strvec_push(secrets, argv[i + 1]);
 		buf_addstr(out, " " REDACT_MASK);
 		return 2;
 	}
 	return 1;
 }
 
+/* Two passes: the secrets found in -e and options are masked in the other words too. */
 void redact_cmdline(int argc, char *const *argv, struct buf *out)
 {
+	struct strvec secrets = STRVEC_INIT;
+	struct buf line = BUF_INIT;
+	char *masked;
 	int i = 0;
 
 	while (i < argc) {
 		if (i)
-			buf_addch(out, ' ');
-		i += add_arg(out, argc, argv, i);
+			buf_addch(&line, ' ');
+		i += add_arg(&line, argc, argv, i, &secrets);
 	}
+	masked = redact_text(line.buf, &secrets);
+	buf_addstr(out, masked);
+	free(masked);
+	buf_release(&line);
+	strvec_clear(&secrets);
 }
 
 static void collect_strings(json_t *v, struct strvec *secrets)
