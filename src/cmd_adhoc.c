@@ -48,8 +48,9 @@ struct adhoc_opts {
 	json_t *extra_vars;
 	struct conn_defaults conn;
 	struct run_opts run;    /* records, reports, lock, hook */
-	int argc;               /* the command line, for the records */
+	int argc;               /* the command line as typed, for the records */
 	char **argv;
+	struct strvec typed;
 };
 
 /* What the result callback needs, and what it counts. */
@@ -612,10 +613,14 @@ int cmd_adhoc(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	strvec_init(&o.inventories);
+	strvec_init(&o.typed);
 	o.extra_vars = json_object();
 	config_init(&cfg);
+	/* getopt reorders argv: the records get the command line as it was typed */
+	for (r = 0; r < argc; r++)
+		strvec_push(&o.typed, argv[r]);
 	o.argc = argc;
-	o.argv = argv;
+	o.argv = o.typed.v;
 	r = parse_options(&o, argc, argv);
 	if (!r)
 		r = setup(&o, &cfg, &password);
@@ -634,6 +639,7 @@ int cmd_adhoc(int argc, char **argv)
 		free(password);
 	}
 	strvec_clear(&o.inventories);
+	strvec_clear(&o.typed);
 	json_decref(o.extra_vars);
 	config_release(&cfg);
 	return r < 0 ? EXIT_OK : r;
