@@ -499,6 +499,8 @@ static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const 
 	report_add_secrets(run->report, o->extra_vars);
 	report_add_secret(run->report, o->conn.password);
 	report_add_secret(run->report, getenv("DROVER_KEY_PASSPHRASE"));
+	if (rep.no_log) /* a no_log task's arguments are as private as its result */
+		report_add_secret(run->report, o->module_args);
 	report_play(run->report, "drover adhoc");
 	report_task(run->report, o->module_name, o->module_name, 0);
 	buf_release(&err);

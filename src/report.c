@@ -47,15 +47,35 @@ static void records_broke(struct report *r, struct buf *err)
 static int open_records(struct report *r, struct buf *err)
 {
 	char *path = records_default_path(r->o.records_path);
-	struct records_run run = { r->o.kind, r->command, r->o.inventories, r->o.playbook,
-				   r->o.check_mode };
-	int ret = 0;
 
 	r->rec = records_open(path, err);
-	if (!r->rec || records_run_begin(r->rec, &run, err) < 0)
-		ret = -1;
 	free(path);
-	return ret;
+	return r->rec ? 0 : -1;
+}
+
+/*
+ * The run's row is written with its first result (or its end), not at
+ * open: by then every secret the run knows of (host variables, a
+ * password) is masked in the command line, and no unmasked copy ever
+ * reaches the file, even in a page SQLite later frees.
+ */
+static void begin_run(struct report *r)
+{
+	struct records_run run = { r->o.kind, NULL, r->o.inventories, r->o.playbook,
+				   r->o.check_mode };
+	struct buf err = BUF_INIT;
+	char *command;
+
+	if (!r->rec || records_run_id(r->rec))
+		return;
+	command = redact_text(r->command, &r->secrets);
+	free(r->command);
+	r->command = command;
+	run.command = command;
+	if (records_run_begin(r->rec, &run, &err) < 0 ||
+	    (r->task && records_task(r->rec, r->task_idx, r->play, r->task, r->action, &err) < 0))
+		records_broke(r, &err);
+	buf_release(&err);
 }
 
 struct report *report_open(const struct report_opts *opts, struct buf *err)
@@ -166,7 +186,8 @@ int report_task(struct report *r, const char *name, const char *action, int no_l
 			json_report_task_end(r->json, when);
 		json_report_task(r->json, name, when);
 	}
-	if (r->rec && records_task(r->rec, r->task_idx, r->play, name, action, &err) < 0)
+	if (records_run_id(r->rec) &&
+	    records_task(r->rec, r->task_idx, r->play, name, action, &err) < 0)
 		records_broke(r, &err);
 	if (strcmp(r->o.kind, "adhoc"))
 		log_banner(r, "TASK", name);
@@ -264,6 +285,7 @@ static void record_row(struct report *r, const char *host, const char *item, con
 	struct records_result row = { host, r->task_idx, r->task, item, status, result, duration };
 	struct buf err = BUF_INIT;
 
+	begin_run(r);
 	if (r->rec && records_result(r->rec, &row, &err) < 0)
 		records_broke(r, &err);
 	buf_release(&err);
@@ -368,7 +390,8 @@ json_t *report_result(struct report *r, const char *host, const char *status, js
 
 json_t *report_summary(struct report *r, int exit_code)
 {
-	json_t *failed = json_array(), *unreachable = json_array(), *c;
+	json_t *failed = json_array(), *unreachable = json_array(), *c, *summary;
+	char *command = redact_text(r->command, &r->secrets);
 	const char *host;
 
 	json_object_foreach(r->stats, host, c) {
@@ -377,10 +400,12 @@ json_t *report_summary(struct report *r, int exit_code)
 		else if (json_integer_value(json_object_get(c, "failures")))
 			json_array_append_new(failed, json_string(host));
 	}
-	return json_pack("{s:I, s:s, s:s, s:i, s:O, s:o, s:o, s:O}", "run_id",
-			 (json_int_t)records_run_id(r->rec), "kind", r->o.kind, "command", r->command,
-			 "exit_code", exit_code, "stats", r->stats, "failed_hosts", failed,
-			 "unreachable_hosts", unreachable, "failures", r->failures);
+	summary = json_pack("{s:I, s:s, s:s, s:i, s:O, s:o, s:o, s:O}", "run_id",
+			    (json_int_t)records_run_id(r->rec), "kind", r->o.kind, "command", command,
+			    "exit_code", exit_code, "stats", r->stats, "failed_hosts", failed,
+			    "unreachable_hosts", unreachable, "failures", r->failures);
+	free(command);
+	return summary;
 }
 
 char *report_recap_line(const char *host, json_t *counts)
@@ -448,6 +473,7 @@ int report_finish(struct report *r, int exit_code, struct buf *err)
 	if (r->json)
 		json_report_task_end(r->json, when);
 	free(when);
+	begin_run(r);
 	if (r->rec && records_run_end(r->rec, exit_code, r->stats, err) < 0)
 		ret = -1;
 	recap(r);
