@@ -130,6 +130,7 @@ static char *job_command(const struct cron_opts *o)
 {
 	struct buf cmd = BUF_INIT, out = BUF_INIT;
 	char cwd[PATH_MAX], *self = self_path(), *log = NULL, *p;
+	struct buf err = BUF_INIT;
 	size_t i;
 
 	buf_addstr(&cmd, "cd ");
@@ -147,6 +148,8 @@ static char *job_command(const struct cron_opts *o)
 
 		log = o->log ? xstrdup(o->log) : statedir_path(file);
 		free(file);
+		if (!o->log && statedir_make_parents(log, &err) < 0)
+			warning("%s", err.buf);
 		buf_addstr(&cmd, " --log ");
 		sh_quote(&cmd, log);
 	}
@@ -157,6 +160,7 @@ static char *job_command(const struct cron_opts *o)
 		buf_addch(&out, *p);
 	}
 	buf_release(&cmd);
+	buf_release(&err);
 	free(self);
 	free(log);
 	return buf_detach(&out, NULL);

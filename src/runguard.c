@@ -31,7 +31,8 @@ int runguard_lock(const char *path, struct buf *err)
 	char pid[32];
 	int fd = -1;
 
-	if (statedir_make_parents(file, err) < 0)
+	/* only the default lock's folder is made: a lock path given is taken as it is */
+	if (!(path && *path) && statedir_make_parents(file, err) < 0)
 		goto out;
 	fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "report_int.h"
-#include "statedir.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -22,11 +21,8 @@ struct runlog *runlog_open(const char *path, struct buf *err)
 {
 	struct passwd *pw = getpwuid(getuid());
 	struct runlog *log;
-	struct buf scratch = BUF_INIT;
 	int fd;
 
-	statedir_make_parents(path, &scratch); /* a failure shows in open's message */
-	buf_release(&scratch);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		buf_setf(err, "cannot open log %s: %s", path, strerror(errno));
