@@ -233,20 +233,40 @@ static json_t *censored(json_t *result)
 	return c;
 }
 
+/* A string with secrets masked; NUL bytes in it (binary output) are kept. */
+static json_t *mask_string(json_t *v, const struct strvec *secrets)
+{
+	const char *s = json_string_value(v), *end = s + json_string_length(v);
+	struct buf out = BUF_INIT;
+	char *piece;
+	json_t *copy;
+
+	if (!secrets->nr)
+		return json_incref(v);
+	for (;;) {
+		piece = redact_text(s, secrets);
+		buf_addstr(&out, piece);
+		free(piece);
+		s += strlen(s);
+		if (s >= end)
+			break;
+		buf_addch(&out, '\0');
+		s++;
+	}
+	copy = json_stringn(out.buf, out.len);
+	buf_release(&out);
+	return copy ? copy : json_string_lossy("", 0);
+}
+
 /* A deep copy with secrets masked in every string (keys stay). */
 static json_t *mask_strings(json_t *v, const struct strvec *secrets)
 {
 	json_t *copy, *item;
 	const char *key;
-	char *text;
 	size_t i;
 
-	if (json_is_string(v)) {
-		text = redact_text(json_string_value(v), secrets);
-		copy = json_string_lossy(text, strlen(text));
-		free(text);
-		return copy;
-	}
+	if (json_is_string(v))
+		return mask_string(v, secrets);
 	if (json_is_array(v)) {
 		copy = json_array();
 		json_array_foreach(v, i, item)
