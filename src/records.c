@@ -357,11 +357,27 @@ static void bind_result(struct records *rec, sqlite3_stmt *st, const struct reco
 	records_bind_text(st, 12, when);
 }
 
+/* The result as stored: stdout_lines and stderr_lines are left out (records_get puts them back). */
+static char *result_text(json_t *result)
+{
+	json_t *copy;
+	char *text;
+
+	if (!result)
+		return NULL;
+	copy = json_copy(result);
+	json_object_del(copy, "stdout_lines");
+	json_object_del(copy, "stderr_lines");
+	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
+	return text;
+}
+
 int records_result(struct records *rec, const struct records_result *res, struct buf *err)
 {
 	sqlite3_stmt *st = rec->insert_result;
 	char *diff = diff_summary(res->result);
-	char *text = res->result ? json_dumps(res->result, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *text = result_text(res->result);
 	char *when = records_time_text(records_now());
 	int rc, r = 0;
 

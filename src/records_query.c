@@ -9,6 +9,19 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* KEY_lines from KEY, which records.c leaves out of the stored result. */
+static void add_lines(json_t *result, const char *key)
+{
+	json_t *text = json_object_get(result, key);
+	char *name;
+
+	if (!json_is_string(text))
+		return;
+	name = xasprintf("%s_lines", key);
+	json_object_set_new(result, name, json_lines(json_string_value(text), json_string_length(text)));
+	free(name);
+}
+
 /* A column as JSON; columns named "result" or "recap" hold JSON text. */
 static json_t *column_value(sqlite3_stmt *st, int i)
 {
@@ -23,8 +36,11 @@ static json_t *column_value(sqlite3_stmt *st, int i)
 	}
 	text = (const char *)sqlite3_column_text(st, i);
 	if ((!strcmp(name, "result") || !strcmp(name, "recap")) &&
-	    (v = json_loads(text, JSON_DECODE_ANY, NULL)))
+	    (v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL))) {
+		add_lines(v, "stdout");
+		add_lines(v, "stderr");
 		return v;
+	}
 	return json_string_lossy(text, (size_t)sqlite3_column_bytes(st, i));
 }
 

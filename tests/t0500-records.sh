@@ -104,6 +104,8 @@ test_expect_success 'runs export --format json: the json callback shape, as reco
 	jq -e ".plays[0].tasks[0].task.name == \"shell\"" e.json &&
 	jq -e ".plays[0].tasks[0].hosts.host2.rc == 3 and .plays[0].tasks[0].hosts.host2.stdout == \"bad\"" e.json &&
 	jq -e ".plays[0].tasks[0].hosts.host1.action == \"shell\"" e.json &&
+	jq -e ".plays[0].tasks[0].hosts.host2.stdout_lines == [\"bad\"]" e.json &&
+	test "$(q "SELECT json_type(result, '\''$.stdout_lines'\'') FROM results WHERE host = '\''host2'\''")" = "" &&
 	jq -e ".stats.host2.failures == 1 and .stats.host1.ok == 1 and .stats.host3.changed == 1" e.json
 '
 
