@@ -22,9 +22,10 @@ int redact_secret_name(const char *name);
  * argv as one shell-quoted line with secret values masked: values of
  * secret-looking options (--vault-password X, --become-password=X) and of
  * secret-looking keys in -e/--extra-vars (k=v or an inline mapping, which
- * is then shown as redacted JSON). Appended to out.
+ * is then shown as redacted JSON). Appended to out. The secret values
+ * found are added to found (unless NULL), to be masked elsewhere too.
  */
-void redact_cmdline(int argc, char *const *argv, struct buf *out);
+void redact_cmdline(int argc, char *const *argv, struct buf *out, struct strvec *found);
 
 /*
  * Adds to secrets every string (3 bytes or longer) held under a

@@ -143,7 +143,7 @@ static int add_arg(struct buf *out, int argc, char *const *argv, int i, struct s
 }
 
 /* Two passes: the secrets found in -e and options are masked in the other words too. */
-void redact_cmdline(int argc, char *const *argv, struct buf *out)
+void redact_cmdline(int argc, char *const *argv, struct buf *out, struct strvec *found)
 {
 	struct strvec secrets = STRVEC_INIT;
 	struct buf line = BUF_INIT;
@@ -157,6 +157,9 @@ void redact_cmdline(int argc, char *const *argv, struct buf *out)
 	}
 	masked = redact_text(line.buf, &secrets);
 	buf_addstr(out, masked);
+	for (i = 0; found && i < (int)secrets.nr; i++)
+		if (strlen(secrets.v[i]) >= 3 && !strvec_contains(found, secrets.v[i]))
+			strvec_push(found, secrets.v[i]);
 	free(masked);
 	buf_release(&line);
 	strvec_clear(&secrets);

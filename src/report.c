@@ -89,7 +89,7 @@ struct report *report_open(const struct report_opts *opts, struct buf *err)
 	r->failures = json_array();
 	r->task_idx = -1;
 	buf_addstr(&cmd, "drover ");
-	redact_cmdline(opts->argc, opts->argv, &cmd);
+	redact_cmdline(opts->argc, opts->argv, &cmd, &r->secrets);
 	r->command = buf_detach(&cmd, NULL);
 	if ((!opts->no_records && open_records(r, err) < 0) ||
 	    (opts->log_path && !(r->log = runlog_open(opts->log_path, err)))) {

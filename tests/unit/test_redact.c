@@ -14,7 +14,7 @@ static void expect_cmdline(int argc, const char **argv, const char *want)
 {
 	struct buf out = BUF_INIT;
 
-	redact_cmdline(argc, (char *const *)argv, &out);
+	redact_cmdline(argc, (char *const *)argv, &out, NULL);
 	if (strcmp(out.buf, want))
 		fail_msg("got  %s\nwant %s", out.buf, want);
 	buf_release(&out);
