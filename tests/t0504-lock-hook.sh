@@ -23,16 +23,20 @@ wait_locked() {
 
 test_expect_success '--lock: a second run while the first holds the lock exits 75 at once' '
 	"$DROVER" adhoc -i "$FLEET_INV" --known-hosts "$FLEET_KH" all --lock \
-		-m shell -a "sleep 3; echo first" >first.out 2>&1 &
+		-m shell -a "sleep 5; echo first" >first.out 2>&1 &
 	first=$!
 	wait_locked "$LOCK" &&
-	start=$(date +%s) &&
+	start=$(date +%s%N) &&
 	test_expect_code 75 adhoc all --lock -a "touch $TRASH/second-ran" >second.out 2>second.err &&
-	test $(( $(date +%s) - start )) -le 1 &&
+	ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+	echo "refused after $ms ms" &&
+	test $ms -lt 2500 &&
 	test_grep "^ERROR! another drover run holds the lock $LOCK (pid $first); not starting$" second.err &&
 	test ! -s second.out &&
-	test_path_is_missing second-ran &&
+	test_path_is_missing second-ran
+	rc=$?
 	wait $first &&
+	test $rc = 0 &&
 	test $(grep -c "^first$" first.out) -eq 2 &&
 	test "$(sqlite3 state/drover/records.db "SELECT COUNT(*) FROM runs")" = 1 &&
 	test "$(sqlite3 state/drover/records.db "SELECT exit_code FROM runs")" = 0
