@@ -16,7 +16,8 @@ SLOW2='case "$SSH_CONNECTION" in *" 127.0.'$FLEET_NET'.2 "*) sleep 4;; esac; ech
 # wait_for SQL WANT: polls the records (up to 20 s) until SQL returns WANT.
 wait_for() {
 	_n=0
-	while [ "$(q "$1" 2>/dev/null)" != "$2" ]; do
+	# (the sqlite3 shell would create a missing file: drover must make it)
+	while ! [ -f "$DB" ] || [ "$(q "$1" 2>/dev/null)" != "$2" ]; do
 		_n=$((_n + 1))
 		[ $_n -gt 200 ] && { echo "timed out waiting for $1 = $2"; return 1; }
 		sleep 0.1
@@ -30,6 +31,8 @@ test_expect_success 'kill -9 of the controller mid-run: finished results are in 
 	wait_for "SELECT COUNT(*) FROM results" 2 &&
 	kill -9 $pid &&
 	{ wait $pid || true; } &&
+	test "$(stat -c %a "$DB")" = 600 &&
+	test "$(stat -c %a "$DB-wal")" = 600 &&
 	test "$(q "PRAGMA integrity_check")" = ok &&
 	test "$(q "SELECT host, status FROM results ORDER BY host" | tr "\n" " ")" = \
 		"host1|changed host3|changed " &&
