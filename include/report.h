@@ -41,7 +41,12 @@ struct report_opts {
 	int no_log;                        /* every result hidden (ANSIBLE_NO_LOG) */
 };
 
-/* Opens the records, the log and the writers. NULL with a message in err. */
+/*
+ * Opens the records file, the log and the writers; NULL with a message in
+ * err (the caller stops before anything runs). The run's row is written
+ * with its first result, when every secret added by then is masked in the
+ * recorded command line: add secrets right after opening.
+ */
 struct report *report_open(const struct report_opts *opts, struct buf *err);
 /* Frees r (without finishing it: a run cut short stays unfinished in the records). */
 void report_free(struct report *r);

@@ -159,8 +159,10 @@ void report_play(struct report *r, const char *name)
 
 	free(r->play);
 	r->play = xstrdup(name);
-	if (r->json)
+	if (r->json) {
+		json_report_task_end(r->json, when); /* the previous play's last task */
 		json_report_play(r->json, name, when);
+	}
 	if (r->junit)
 		junit_play(r->junit, name);
 	if (strcmp(r->o.kind, "adhoc"))
