@@ -18,13 +18,15 @@ FAKE
 chmod +x fake-crontab
 DROVER_CRONTAB=$TRASH/fake-crontab
 export DROVER_CRONTAB
+# jobs run the binary by its real path
+SELF=$(readlink -f "$DROVER")
 
 test_expect_success 'cron add writes cron.d/drover-NAME with --lock and --log, from this folder' '
 	"$DROVER" cron add patch --schedule "0 3 * * 0" -- play playbooks/patch.yml -i "my inv" >out &&
 	test_grep "^added $TRASH/cron.d/drover-patch$" out &&
 	test "$(stat -c %a cron.d/drover-patch)" = 644 &&
 	line=$(tail -n 1 cron.d/drover-patch) &&
-	test "$line" = "0 3 * * 0 root cd '\''$TRASH'\'' && exec '\''$DROVER'\'' '\''play'\'' '\''playbooks/patch.yml'\'' '\''-i'\'' '\''my inv'\'' --lock --log '\''$TRASH/state/drover/cron-patch.log'\''" &&
+	test "$line" = "0 3 * * 0 root cd '\''$TRASH'\'' && exec '\''$SELF'\'' '\''play'\'' '\''playbooks/patch.yml'\'' '\''-i'\'' '\''my inv'\'' --lock --log '\''$TRASH/state/drover/cron-patch.log'\''" &&
 	test_grep "^SHELL=/bin/sh$" cron.d/drover-patch &&
 	test_grep "^PATH=" cron.d/drover-patch &&
 	test -d state/drover
@@ -34,7 +36,7 @@ test_expect_success 'cron add: --user, --log, and a job that already has --lock 
 	"$DROVER" cron add nightly --schedule @daily --user deploy --log /var/tmp/n.log -- \
 		adhoc all -m ping --lock=/run/x.lock >out &&
 	line=$(tail -n 1 cron.d/drover-nightly) &&
-	test "$line" = "@daily deploy cd '\''$TRASH'\'' && exec '\''$DROVER'\'' '\''adhoc'\'' '\''all'\'' '\''-m'\'' '\''ping'\'' '\''--lock=/run/x.lock'\'' --log '\''/var/tmp/n.log'\''"
+	test "$line" = "@daily deploy cd '\''$TRASH'\'' && exec '\''$SELF'\'' '\''adhoc'\'' '\''all'\'' '\''-m'\'' '\''ping'\'' '\''--lock=/run/x.lock'\'' --log '\''/var/tmp/n.log'\''"
 '
 
 test_expect_success 'cron add again replaces the job; % is escaped for cron' '
