@@ -111,7 +111,7 @@ test_expect_success 'runs export --format json: the json callback shape, as reco
 
 test_expect_success 'runs export --format junit: well-formed, one testcase per host' '
 	"$DROVER" runs export 1 --format junit >e.xml &&
-	xmllint --noout e.xml &&
+	xmllint --noout --schema "$TEST_DIR/fixtures/junit.xsd" e.xml &&
 	test "$(xmllint --xpath "count(//testsuite/testcase)" e.xml)" = 3 &&
 	test "$(xmllint --xpath "string(/testsuites/@failures)" e.xml)" = 1 &&
 	test "$(xmllint --xpath "string(//testcase[failure]/@classname)" e.xml)" = host2

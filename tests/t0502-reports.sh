@@ -43,6 +43,7 @@ test_expect_success '--junit FILE: well-formed, a testcase per host, failure and
 	test_expect_code 2 adhoc all -m shell -a "$FAIL2" -o --junit report.xml >out &&
 	test_grep "^host1 | CHANGED" out &&
 	xmllint --noout report.xml &&
+	xmllint --noout --schema "$TEST_DIR/fixtures/junit.xsd" report.xml &&
 	test "$(xmllint --xpath "name(/*)" report.xml)" = testsuites &&
 	test "$(xmllint --xpath "count(/testsuites/testsuite)" report.xml)" = 1 &&
 	test "$(xmllint --xpath "count(//testsuite/testcase)" report.xml)" = 3 &&
@@ -62,7 +63,7 @@ test_expect_success '--junit: unreachable is a failure; markup in output is esca
 		"$FLEET_INV" >inv-dead &&
 	test_expect_code 4 "$DROVER" adhoc "dead:host1" -i inv-dead --known-hosts "$FLEET_KH" -T 2 \
 		-m shell -a "echo \"<a & b>\"" --junit u.xml >/dev/null &&
-	xmllint --noout u.xml &&
+	xmllint --noout --schema "$TEST_DIR/fixtures/junit.xsd" u.xml &&
 	test "$(xmllint --xpath "string(//testcase[@classname=\"dead\"]/failure/@type)" u.xml)" = unreachable &&
 	xmllint --xpath "string(//testcase[@classname=\"host1\"]/system-out)" u.xml | grep -F "<a & b>"
 '
