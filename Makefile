@@ -1,7 +1,7 @@
 # drover — see README.md. `make` builds ./drover; `make test` and `make demo`
 # first install what a fresh Debian 12 machine lacks (scripts/deps.sh).
 
-PKGS      := libssh2 yaml-0.1 libcrypto libpcre2-8 jansson
+PKGS      := libssh2 yaml-0.1 libcrypto libpcre2-8 jansson sqlite3
 CC        ?= cc
 SANITIZE  ?=
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

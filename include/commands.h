@@ -10,5 +10,8 @@
 int cmd_adhoc(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_play(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
+int cmd_cron(int argc, char **argv);
 
 #endif

@@ -18,6 +18,9 @@
 #include "module.h"
 #include "output.h"
 #include "prompt.h"
+#include "report.h"
+#include "runguard.h"
+#include "runopts.h"
 #include "ssh.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -39,12 +42,15 @@ struct adhoc_opts {
 	int forks;
 	int verbosity;
 	int one_line;
-	int json;
 	int list_hosts;
 	int ask_pass;
 	int task_timeout;
 	json_t *extra_vars;
 	struct conn_defaults conn;
+	struct run_opts run;    /* records, reports, lock, hook */
+	int argc;               /* the command line as typed, for the records */
+	char **argv;
+	struct strvec typed;
 };
 
 /* What the result callback needs, and what it counts. */
@@ -52,8 +58,8 @@ struct adhoc_run {
 	struct output out;
 	struct host **hosts;
 	const struct module *module;
-	json_t *json_hosts; /* --json: host -> result */
-	json_t *stats;      /* --json: host -> counts */
+	struct report *report;  /* records, JSON, JUnit, log: every result goes through it */
+	int live;               /* print each host's result as it comes */
 	size_t failed, unreachable;
 	char *checked_key;      /* the key file last checked for a passphrase */
 	int key_encrypted;      /* ... and whether it needs one */
@@ -67,10 +73,11 @@ static const char usage_text[] =
 	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-T SECONDS]\n"
 	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
-	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n";
+	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n"
+	RUNOPTS_USAGE;
 
 enum {
-	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_JSON, OPT_TASK_TIMEOUT,
+	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_TASK_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_LIST_HOSTS,
 };
 
@@ -89,7 +96,6 @@ static const struct option long_options[] = {
 	{ "extra-vars", required_argument, NULL, 'e' },
 	{ "limit", required_argument, NULL, 'l' },
 	{ "one-line", no_argument, NULL, 'o' },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "task-timeout", required_argument, NULL, OPT_TASK_TIMEOUT },
@@ -100,6 +106,7 @@ static const struct option long_options[] = {
 	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
 	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
 	{ "help", no_argument, NULL, 'h' },
+	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -137,8 +144,13 @@ static int check_policy(const char *p)
 static int take_option(struct adhoc_opts *o, int c, const char *arg)
 {
 	struct buf err = BUF_INIT;
-	int r = 0;
+	int r = runopts_take(&o->run, c, arg, &err);
 
+	if (r) {
+		r = r < 0 ? bad_option("%s", err.buf) : 0;
+		buf_release(&err);
+		return r;
+	}
 	switch (c) {
 	case 'i': strvec_push(&o->inventories, arg); break;
 	case 'm': o->module_name = arg; break;
@@ -162,7 +174,6 @@ static int take_option(struct adhoc_opts *o, int c, const char *arg)
 		break;
 	case 'l': o->limit = arg; break;
 	case 'o': o->one_line = 1; break;
-	case OPT_JSON: o->json = 1; break;
 	case 'v': o->verbosity++; break;
 	case 'T':
 		if (positive_number(arg, &o->conn.timeout) < 0)
@@ -298,12 +309,13 @@ static int job_deadline(json_t *job)
 	return t ? (int)(t + 2 * (c ? c : 10) + 30) : 0;
 }
 
-static json_t *build_job(const struct inventory *inv, struct host *h, const struct adhoc_opts *o,
-			 json_t *args, struct buf *err)
+static json_t *build_job(struct adhoc_run *run, const struct inventory *inv, struct host *h,
+			 const struct adhoc_opts *o, json_t *args, struct buf *err)
 {
 	json_t *vars = inventory_host_vars(inv, h), *conn, *become, *job = NULL;
 
 	json_object_update(vars, o->extra_vars);
+	report_add_secrets(run->report, vars);
 	conn = connvars_build(vars, &o->conn, err);
 	if (conn) {
 		job = json_pack("{s:s, s:o, s:s, s:O, s:i}", "host", h->name, "conn", conn, "module",
@@ -318,48 +330,26 @@ static json_t *build_job(const struct inventory *inv, struct host *h, const stru
 
 /* ---- results ---- */
 
-static void count(struct adhoc_run *run, const char *host, const char *status, json_t *result)
-{
-	json_t *s;
-
-	if (!strcmp(status, "failed"))
-		run->failed++;
-	else if (!strcmp(status, "unreachable"))
-		run->unreachable++;
-	if (!run->stats)
-		return;
-	s = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "ok", !strcmp(status, "ok"),
-		      "changed", json_is_true(json_object_get(result, "changed")), "failures",
-		      !strcmp(status, "failed"), "unreachable", !strcmp(status, "unreachable"),
-		      "skipped", 0, "rescued", 0, "ignored", 0);
-	json_object_set_new(run->stats, host, s);
-	json_object_set(run->json_hosts, host, result);
-}
-
 static void on_result(size_t job, json_t *outcome, void *data)
 {
 	struct adhoc_run *run = data;
 	const char *status = json_string_value(json_object_get(outcome, "status"));
-	json_t *result = json_object_get(outcome, "result");
 	const char *host = run->hosts[job]->name;
+	json_t *shown;
 
-	count(run, host, status ? status : "failed", result);
-	if (!run->stats) {
-		output_adhoc_result(&run->out, host, run->module && run->module->no_json,
-				    status ? status : "failed", result);
+	if (!status)
+		status = "failed";
+	if (!strcmp(status, "failed"))
+		run->failed++;
+	else if (!strcmp(status, "unreachable"))
+		run->unreachable++;
+	shown = report_result(run->report, host, status, json_object_get(outcome, "result"), -1);
+	if (run->live) {
+		output_adhoc_result(&run->out, host, run->module && run->module->no_json, status,
+				    shown);
 		fflush(run->out.fp);
 	}
-}
-
-static void print_json(struct adhoc_run *run, const struct adhoc_opts *o)
-{
-	json_t *doc = json_pack("{s:[{s:{s:s}, s:[{s:O, s:{s:s}}]}], s:O}", "plays", "play",
-				"name", "drover adhoc", "tasks", "hosts", run->json_hosts, "task",
-				"name", o->module_name, "stats", run->stats);
-
-	json_dumpf(doc, stdout, JSON_INDENT(4) | JSON_SORT_KEYS);
-	fputc('\n', stdout);
-	json_decref(doc);
+	json_decref(shown);
 }
 
 /* A module or argument error: every host fails the same way, nothing runs. */
@@ -429,13 +419,17 @@ static int make_jobs(struct adhoc_run *run, const struct inventory *inv, const s
 	int r = 0;
 
 	for (i = 0; i < nr; i++) {
-		job = build_job(inv, run->hosts[i], o, args, &err);
+		job = build_job(run, inv, run->hosts[i], o, args, &err);
 		if (!job) {
 			fprintf(stderr, "ERROR! %s: %s\n", run->hosts[i]->name, err.buf);
 			r = EXIT_ERROR;
 			break;
 		}
 		add_key_passphrase(run, json_object_get(job, "conn"));
+		report_add_secret(run->report, json_string_value(json_object_get(
+			json_object_get(job, "conn"), "password")));
+		report_add_secret(run->report, json_string_value(json_object_get(
+			json_object_get(job, "conn"), "key_passphrase")));
 		jobs[i].key = connvars_session_key(seen_conns, json_object_get(job, "conn"));
 		jobs[i].deadline_s = job_deadline(job);
 		jobs[i].msg = json_dumps(job, JSON_COMPACT);
@@ -484,6 +478,35 @@ static int exit_code(const struct adhoc_run *run)
 	return run->failed ? EXIT_FAILED : EXIT_OK;
 }
 
+/* Results go through the report: records, --output json, --junit, --log. */
+static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const struct config *cfg)
+{
+	struct report_opts rep;
+	struct buf err = BUF_INIT;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.kind = "adhoc";
+	rep.argc = o->argc;
+	rep.argv = o->argv;
+	rep.inventories = o->inventories.nr ? &o->inventories : &cfg->inventory;
+	runopts_report(&o->run, &rep);
+	run->report = report_open(&rep, &err);
+	if (!run->report) {
+		fprintf(stderr, "ERROR! %s (--no-records runs without them)\n", err.buf);
+		buf_release(&err);
+		return -1;
+	}
+	report_add_secrets(run->report, o->extra_vars);
+	report_add_secret(run->report, o->conn.password);
+	report_add_secret(run->report, getenv("DROVER_KEY_PASSPHRASE"));
+	if (rep.no_log) /* a no_log task's arguments are as private as its result */
+		report_add_secret(run->report, o->module_args);
+	report_play(run->report, "drover adhoc");
+	report_task(run->report, o->module_name, o->module_name, 0);
+	buf_release(&err);
+	return 0;
+}
+
 /* Everything after the options: inventory, hosts, the run. */
 static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor *ex)
 {
@@ -507,9 +530,10 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor
 	}
 	output_init(&run.out, stdout, o->verbosity, o->one_line);
 	run.module = module_find(o->module_name);
-	if (o->json) {
-		run.json_hosts = json_object();
-		run.stats = json_object();
+	run.live = runopts_live_output(&o->run);
+	if (open_report(&run, o, cfg) < 0) {
+		r = EXIT_ERROR;
+		goto out;
 	}
 	if (!run.module) {
 		char *msg = xasprintf("The module %s was not found in configured module paths",
@@ -518,14 +542,13 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor
 		fail_everywhere(&run, nr, msg);
 		free(msg);
 	} else if ((r = run_jobs(&run, ex, inv, o, nr))) {
-		goto out;
+		goto finish;
 	}
-	if (o->json)
-		print_json(&run, o);
 	r = exit_code(&run);
+finish:
+	r = runopts_end(&o->run, run.report, r);
 out:
-	json_decref(run.json_hosts);
-	json_decref(run.stats);
+	report_free(run.report);
 	free(run.checked_key);
 	if (run.key_passphrase) {
 		explicit_bzero(run.key_passphrase, strlen(run.key_passphrase));
@@ -588,15 +611,23 @@ int cmd_adhoc(int argc, char **argv)
 	struct adhoc_opts o;
 	struct config cfg;
 	char *password = NULL;
-	int r;
+	int r, lock_fd = -1;
 
 	memset(&o, 0, sizeof(o));
 	strvec_init(&o.inventories);
+	strvec_init(&o.typed);
 	o.extra_vars = json_object();
 	config_init(&cfg);
+	/* getopt reorders argv: the records get the command line as it was typed */
+	for (r = 0; r < argc; r++)
+		strvec_push(&o.typed, argv[r]);
+	o.argc = argc;
+	o.argv = o.typed.v;
 	r = parse_options(&o, argc, argv);
 	if (!r)
 		r = setup(&o, &cfg, &password);
+	if (!r && !o.list_hosts)
+		r = runopts_lock(&o.run, &lock_fd);
 	if (!r) {
 		/* workers first, while this process is small: they stay small */
 		struct executor *ex = o.list_hosts ? NULL : executor_new(o.forks);
@@ -604,11 +635,13 @@ int cmd_adhoc(int argc, char **argv)
 		r = adhoc(&o, &cfg, ex);
 		executor_free(ex);
 	}
+	runguard_unlock(lock_fd);
 	if (password) {
 		explicit_bzero(password, strlen(password));
 		free(password);
 	}
 	strvec_clear(&o.inventories);
+	strvec_clear(&o.typed);
 	json_decref(o.extra_vars);
 	config_release(&cfg);
 	return r < 0 ? EXIT_OK : r;

@@ -16,6 +16,9 @@ static const struct command commands[] = {
 	{ "adhoc", cmd_adhoc, "run one module on hosts matching a pattern" },
 	{ "inventory", cmd_inventory, "show the inventory (--list, --graph, --host)" },
 	{ "play", cmd_play, "run Ansible playbooks" },
+	{ "runs", cmd_runs, "the run records: list, show, last, export, prune" },
+	{ "drift", cmd_drift, "what a --check run found would change" },
+	{ "cron", cmd_cron, "schedule runs with cron: add, list, remove" },
 };
 
 static void usage(FILE *fp)

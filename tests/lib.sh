@@ -85,6 +85,10 @@ trap 'test_cleanup_; trap - EXIT; exit 143' TERM
 
 rm -rf "$TRASH"
 mkdir -p "$TRASH" || exit 1
+# drover's state (run records, the default --lock) stays in the trash, never in ~.
+XDG_STATE_HOME=$TRASH/state
+export XDG_STATE_HOME
+unset DROVER_RECORDS
 cd "$TRASH" || exit 1
 
 if [ "$test_verbose" = 1 ]; then
