@@ -25,6 +25,8 @@ struct play_opts {
 	int task_timeout;          /* --task-timeout, seconds */
 	int list_hosts, list_tasks, list_tags;
 	const char *playbook;      /* for messages */
+	struct report *report;     /* every result goes through it: records, JSON, JUnit, log */
+	int live;                  /* print results as they come (not --quiet, --output json) */
 };
 
 struct inventory;

@@ -72,6 +72,9 @@ int report_task(struct report *r, const char *name, const char *action, int no_l
 json_t *report_result(struct report *r, const char *host, const char *status, json_t *result,
 		      double duration);
 
+/* result as it may be shown (secrets masked, no_log honoured), not recorded. New reference. */
+json_t *report_redact(struct report *r, json_t *result);
+
 /* Adds a line of text to the log only (warnings, the play's own display). */
 void report_log(struct report *r, const char *text);
 

@@ -17,6 +17,9 @@
 #include "play.h"
 #include "playbook.h"
 #include "prompt.h"
+#include "report.h"
+#include "runguard.h"
+#include "runopts.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -26,6 +29,9 @@
 
 struct cmd_opts {
 	struct play_opts play;
+	struct run_opts run;       /* records, reports, lock, hook */
+	int argc;                  /* the command line as typed, for the records */
+	char **argv;
 	struct strvec inventories;
 	struct strvec playbooks;
 	int ask_pass;
@@ -39,7 +45,8 @@ static const char usage_text[] =
 	"                   [--list-hosts] [--list-tasks] [--list-tags] [--syntax-check] [-v]\n"
 	"                   [-T SECONDS] [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                   [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
-	"                   [--ssh-common-args ARGS] [--ssh-extra-args ARGS]\n";
+	"                   [--ssh-common-args ARGS] [--ssh-extra-args ARGS]\n"
+	RUNOPTS_USAGE;
 
 enum {
 	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_SKIP_TAGS, OPT_START_AT,
@@ -80,6 +87,7 @@ static const struct option long_options[] = {
 	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
 	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
 	{ "help", no_argument, NULL, 'h' },
+	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -143,9 +151,14 @@ static int take_option(struct cmd_opts *o, int c, const char *arg)
 {
 	struct play_opts *p = &o->play;
 	struct buf err = BUF_INIT;
-	int r = conn_option(o, c, arg);
+	int r = runopts_take(&o->run, c, arg, &err);
 
-	if (r != 1)
+	if (r) {
+		r = r < 0 ? bad_option("%s", err.buf) : 0;
+		buf_release(&err);
+		return r;
+	}
+	if ((r = conn_option(o, c, arg)) != 1)
 		return r;
 	r = 0;
 	switch (c) {
@@ -309,15 +322,63 @@ static int setup(struct cmd_opts *o, struct config *cfg, char **password)
 	return 0;
 }
 
+/* Results go through the report: records, --output json, --junit, --log. */
+static struct report *open_report(struct cmd_opts *o, const struct config *cfg)
+{
+	struct report_opts rep;
+	struct buf err = BUF_INIT;
+	struct report *r;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.kind = "play";
+	rep.argc = o->argc;
+	rep.argv = o->argv;
+	rep.inventories = o->inventories.nr ? &o->inventories : &cfg->inventory;
+	rep.playbook = o->playbooks.v[0];
+	rep.check_mode = o->play.check;
+	runopts_report(&o->run, &rep);
+	if (!(r = report_open(&rep, &err))) {
+		fprintf(stderr, "ERROR! %s (--no-records runs without them)\n", err.buf);
+	} else {
+		report_add_secrets(r, o->play.extra_vars);
+		report_add_secret(r, o->play.conn.password);
+		report_add_secret(r, getenv("DROVER_KEY_PASSPHRASE"));
+	}
+	buf_release(&err);
+	return r;
+}
+
+static int run_plays(struct cmd_opts *o, const struct config *cfg, json_t *plays,
+		     struct inventory *inv, struct executor *ex)
+{
+	int r;
+
+	if (!(o->play.report = open_report(o, cfg)))
+		return EXIT_ERROR;
+	o->play.playbook = o->playbooks.v[0];
+	o->play.live = runopts_live_output(&o->run);
+	r = play_run_all(plays, inv, ex, &o->play);
+	r = runopts_end(&o->run, o->play.report, r);
+	report_free(o->play.report);
+	o->play.report = NULL;
+	return r;
+}
+
 static int play(struct cmd_opts *o, const struct config *cfg)
 {
 	int listing = o->play.list_hosts || o->play.list_tasks || o->play.list_tags;
-	/* workers first, while this process is small: they stay small */
-	struct executor *ex = o->syntax_check || listing ? NULL : executor_new(o->play.forks);
-	struct inventory *inv = inventory_new();
-	json_t *plays = json_array();
-	int r;
+	int lock_fd = -1, r;
+	struct executor *ex = NULL;
+	struct inventory *inv;
+	json_t *plays;
 
+	if (!o->syntax_check && !listing && (r = runopts_lock(&o->run, &lock_fd)))
+		return r;
+	/* workers first, while this process is small: they stay small */
+	if (!o->syntax_check && !listing)
+		ex = executor_new(o->play.forks);
+	inv = inventory_new();
+	plays = json_array();
 	if (load_playbooks(o, cfg, plays) < 0) {
 		r = EXIT_PARSE;
 	} else if (o->syntax_check) {
@@ -328,23 +389,29 @@ static int play(struct cmd_opts *o, const struct config *cfg)
 	} else if (listing) {
 		r = list_plays(o, plays, inv);
 	} else {
-		o->play.playbook = o->playbooks.v[0];
-		r = play_run_all(plays, inv, ex, &o->play);
+		r = run_plays(o, cfg, plays, inv, ex);
 	}
 	json_decref(plays);
 	inventory_free(inv);
 	executor_free(ex);
+	runguard_unlock(lock_fd);
 	return r;
 }
 
 int cmd_play(int argc, char **argv)
 {
 	struct cmd_opts o;
+	struct strvec typed = STRVEC_INIT;
 	struct config cfg;
 	char *password = NULL;
-	int r;
+	int r, i;
 
 	memset(&o, 0, sizeof(o));
+	/* getopt reorders argv: the records get the command line as it was typed */
+	for (i = 0; i < argc; i++)
+		strvec_push(&typed, argv[i]);
+	o.argc = argc;
+	o.argv = typed.v;
 	strvec_init(&o.inventories);
 	strvec_init(&o.playbooks);
 	strvec_init(&o.play.tags);
@@ -360,6 +427,7 @@ int cmd_play(int argc, char **argv)
 		explicit_bzero(password, strlen(password));
 		free(password);
 	}
+	strvec_clear(&typed);
 	strvec_clear(&o.inventories);
 	strvec_clear(&o.playbooks);
 	strvec_clear(&o.play.tags);

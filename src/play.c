@@ -13,6 +13,7 @@
 #include "jinja.h"
 #include "play_int.h"
 #include "playbook.h"
+#include "report.h"
 #include "xalloc.h"
 #include "yamlload.h"
 #include "banned.h"
@@ -148,6 +149,18 @@ static void flush_handlers(struct play_run *pr, struct hostlist *l)
 
 /* ---- blocks ---- */
 
+/* The report counts as the recap does. */
+static void stats_move(struct play_run *pr, struct hoststate *hs, const char *from, const char *to)
+{
+	struct report *r = pr->run->o->report;
+
+	if (!r)
+		return;
+	if (from)
+		report_stats_add(r, hs->h->name, from, -1);
+	report_stats_add(r, hs->h->name, to, 1);
+}
+
 /* The hosts of l that are failed now but were not in before[]. */
 static void newly_failed(struct hostlist *l, const unsigned char *before, struct hostlist *out)
 {
@@ -191,6 +204,7 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 			failed.v[i]->failed = 0;
 			failed.v[i]->stats.failed--;
 			failed.v[i]->stats.rescued++;
+			stats_move(pr, failed.v[i], "failures", "rescued");
 		}
 		run_list(pr, rescue, &failed);
 	}
@@ -313,6 +327,8 @@ static void include_failed(struct play_run *pr, json_t *node, struct hoststate *
 	json_t *res = json_pack("{s:b, s:s}", "failed", 1, "msg", msg);
 
 	out_host_result(pr->run, hs->h->name, "failed", res, node, NULL);
+	if (pr->run->o->report)
+		json_decref(report_result(pr->run->o->report, hs->h->name, "failed", res, -1));
 	json_decref(res);
 	hs->failed = 1;
 	hs->stats.failed++;
@@ -363,9 +379,12 @@ static json_t *load_included(struct play_run *pr, json_t *node, const char *name
 	if (item)
 		buf_addf(&line, " => (item=%s)", item);
 	if (tasks) {
-		output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
-		for (i = 0; i < hosts->nr; i++)
+		if (pr->run->o->live)
+			output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
+		for (i = 0; i < hosts->nr; i++) {
 			hosts->v[i]->stats.ok++;
+			stats_move(pr, hosts->v[i], NULL, "ok");
+		}
 	} else {
 		for (i = 0; i < hosts->nr; i++)
 			include_failed(pr, node, hosts->v[i], err.buf);
@@ -494,6 +513,7 @@ static void run_include(struct play_run *pr, json_t *node, struct hostlist *l)
 			out_host_result(pr->run, hs->h->name, "skipped", skipped, node, NULL);
 			json_decref(skipped);
 			hs->stats.skipped++;
+			stats_move(pr, hs, NULL, "skipped");
 			continue;
 		}
 		if (!(file = include_name(pr, node, hs, &err))) {
@@ -800,11 +820,14 @@ static void run_play(struct run *run, json_t *play)
 	shown = json_is_string(name) ? xstrdup(json_string_value(name)) : play_pattern(&pr, &err);
 	pr.banner = shown ? shown : xstrdup("");
 	out_banner(run, "PLAY", pr.banner);
+	if (run->o->report)
+		report_play(run->o->report, pr.banner);
 	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0) {
 		out_error(run, "%s", err.buf);
 		run->failed_setup = 1;
 	} else if (!pr.nr_all) {
-		output_line(&run->out, COLOR_SKIP, "skipping: no hosts matched", 26);
+		if (run->o->live)
+			output_line(&run->out, COLOR_SKIP, "skipping: no hosts matched", 26);
 	} else {
 		if (json_is_string(json_object_get(play, "strategy")) &&
 		    strcmp(json_string_value(json_object_get(play, "strategy")), "linear"))
@@ -834,8 +857,12 @@ static void run_init(struct run *run, struct inventory *inv, struct executor *ex
 	for (i = 0; i < sizeof(rnd); i++)
 		snprintf(run->omit + 21 + 2 * i, 3, "%02x", rnd[i]);
 	/* every inventory host is in hostvars, so each gets its state now */
-	for (i = 0; i < inventory_host_count(inv); i++)
-		run_hoststate(run, inventory_host(inv, i));
+	for (i = 0; i < inventory_host_count(inv); i++) {
+		struct hoststate *hs = run_hoststate(run, inventory_host(inv, i));
+
+		if (o->report)
+			report_add_secrets(o->report, hs->inv_vars);
+	}
 }
 
 static int exit_code(struct run *run)

@@ -9,6 +9,7 @@
 #include "inventory.h"
 #include "jinja.h"
 #include "play_int.h"
+#include "report.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -20,6 +21,8 @@ void out_banner(struct run *run, const char *kind, const char *name)
 	struct buf line = BUF_INIT;
 	size_t stars;
 
+	if (!run->o->live)
+		return;
 	if (name)
 		buf_addf(&line, "%s [%s]", kind, name);
 	else
@@ -121,6 +124,10 @@ void out_host_result(struct run *run, const char *host, const char *status, json
 	int changed = json_is_true(json_object_get(result, "changed"));
 	enum color c;
 
+	if (!run->o->live)
+		return;
+	/* what is shown never holds a secret */
+	result = run->o->report ? report_redact(run->o->report, result) : json_incref(result);
 	if (!strcmp(status, "skipped")) {
 		buf_addf(&line, "skipping: [%s]", host);
 		if (item)
@@ -150,12 +157,15 @@ void out_host_result(struct run *run, const char *host, const char *status, json
 	output_line(&run->out, c, line.buf, line.len);
 	fflush(run->out.fp);
 	buf_release(&line);
+	json_decref(result);
 }
 
 void out_retry(struct run *run, const char *host, const char *task_name, int left)
 {
 	struct buf line = BUF_INIT;
 
+	if (!run->o->live)
+		return;
 	buf_addf(&line, "FAILED - RETRYING: [%s]: %s (%d retries left).", host, task_name, left);
 	output_line(&run->out, COLOR_ERROR, line.buf, line.len);
 	buf_release(&line);
@@ -163,7 +173,8 @@ void out_retry(struct run *run, const char *host, const char *task_name, int lef
 
 void out_ignoring(struct run *run)
 {
-	output_line(&run->out, COLOR_SKIP, "...ignoring", 11);
+	if (run->o->live)
+		output_line(&run->out, COLOR_SKIP, "...ignoring", 11);
 }
 
 static int by_name(const void *a, const void *b)
@@ -175,9 +186,12 @@ static int by_name(const void *a, const void *b)
 
 void out_recap(struct run *run)
 {
-	struct hoststate **v = xcalloc(run->nr_hosts + 1, sizeof(*v));
+	struct hoststate **v;
 	size_t n = 0, i;
 
+	if (!run->o->live)
+		return;
+	v = xcalloc(run->nr_hosts + 1, sizeof(*v));
 	for (i = 0; i < run->nr_hosts; i++)
 		if (run->hosts[i] && run->hosts[i]->seen)
 			v[n++] = run->hosts[i];

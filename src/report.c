@@ -562,3 +562,8 @@ void report_replay(struct report *r, json_t *run)
 	json_object_clear(r->stats);
 	json_object_update(r->stats, json_object_get(run, "recap"));
 }
+
+json_t *report_redact(struct report *r, json_t *result)
+{
+	return redact_result(result, r->o.no_log || r->task_no_log, &r->secrets);
+}

@@ -18,6 +18,7 @@
 #include "play_int.h"
 #include "playbook.h"
 #include "pytext.h"
+#include "report.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -455,6 +456,16 @@ static void count(struct hoststate *hs, const char *status, int changed, int ign
 	hs->stats.ignored += ignored;
 }
 
+/* The result as the records and reports see it. */
+static void record(struct task_run *t, struct hexec *hx, const char *status, int ignored,
+		   json_t *result)
+{
+	struct report *r = t->pr->run->o->report;
+
+	if (r)
+		json_decref(report_result(r, hx->hs->h->name, ignored ? "ignored" : status, result, -1));
+}
+
 /* The host is done with the task: register, count, notify, fail. Steals result. */
 static void finish_host(struct task_run *t, struct hexec *hx, const char *status, json_t *result)
 {
@@ -470,6 +481,7 @@ static void finish_host(struct task_run *t, struct hexec *hx, const char *status
 		status = "ok", ignored = 0;
 	if (reg)
 		json_object_set(hx->hs->host_vars, reg, result);
+	record(t, hx, status, ignored, result);
 	count(hx->hs, status, changed, ignored);
 	if (ignored)
 		out_ignoring(t->pr->run);
@@ -906,6 +918,9 @@ void task_run(struct play_run *pr, json_t *task, struct hostlist *l)
 	vars = vars_prepare_task(pr, task, &active);
 	t.name = task_display_name(task, json_array_get(vars, 0));
 	out_banner(pr->run, json_object_get(task, "__handler") ? "RUNNING HANDLER" : "TASK", t.name);
+	if (pr->run->o->report)
+		report_task(pr->run->o->report, t.name, t.action,
+			    json_is_true(json_object_get(task, "no_log")));
 	/* pause, like run_once tasks, runs once for the whole batch */
 	t.nr = json_is_true(json_object_get(task, "run_once")) || !strcmp(t.action, "pause") ?
 		1 : active.nr;
