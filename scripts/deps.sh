@@ -3,7 +3,7 @@
 # any is missing. As root it runs apt-get; otherwise it prints the command.
 set -eu
 PKGS="gcc make pkg-config libssh2-1-dev libyaml-dev libssl-dev libpcre2-dev
-libjansson-dev libcmocka-dev openssh-server openssh-client ansible-core time
+libjansson-dev libcrypt-dev libcmocka-dev openssh-server openssh-client ansible-core time
 procps iproute2 sudo"
 missing=
 for p in $PKGS; do

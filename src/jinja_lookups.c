@@ -1,36 +1,751 @@
 /*
  * Lookups on the controller: lookup('env', 'HOME'), lookup('file', ...),
- * lookup('pipe', ...) and the others, each returning a list.
+ * lookup('pipe', ...), fileglob, vars, template and the list shapers the
+ * with_* loops use (items, list, dict, indexed_items, together, nested).
+ * Each returns a list; the template engine joins it with commas for
+ * lookup() and keeps it for query().
  */
 #include "jinja_filters.h"
 
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "jinja_filters_int.h"
+#include "jsonutil.h"
+#include "pytext.h"
 #include "xalloc.h"
 #include "banned.h"
 
+/*
+ * The engine (jinja.c) lands separately; until it does, the template and
+ * vars lookups must not break the link of everything else.
+ */
+#pragma weak jinja_render_text
+#pragma weak jinja_render_tree
+
+/* Every term must be a string; returns its text or NULL with err set. */
+static const char *term_str(json_t *term, const char *lookup, struct buf *err)
+{
+	if (json_is_string(term))
+		return json_string_value(term);
+	buf_setf(err, "lookup('%s'): expected a string term, got %s", lookup, jf_type_name(term));
+	return NULL;
+}
+
 static json_t *l_env(const struct jinja_call *call, struct buf *err)
 {
-	json_t *out = json_array(), *term;
+	json_t *out = json_array(), *term, *dflt = json_object_get(call->kwargs, "default");
+	const char *name, *v;
 	size_t i;
-	const char *v;
 
 	json_array_foreach(call->args, i, term) {
-		if (!json_is_string(term)) {
-			buf_setf(err, "lookup('env'): the variable name must be a string");
+		if (!(name = term_str(term, "env", err))) {
 			json_decref(out);
 			return NULL;
 		}
-		v = getenv(json_string_value(term));
-		json_array_append_new(out, json_string(v ? v : ""));
+		v = getenv(name);
+		if (v)
+			json_array_append_new(out, json_string_lossy(v, strlen(v)));
+		else
+			json_array_append_new(out, dflt ? json_incref(dflt) : json_string(""));
+	}
+	return out;
+}
+
+/* A relative path found in the search folders (or the cwd): a new string, or NULL. */
+static char *find_file(const struct jinja_ctx *ctx, const char *name)
+{
+	const char *const *dir;
+	struct stat st;
+	char *path;
+
+	if (name[0] == '/' || !ctx || !ctx->search_paths)
+		return stat(name, &st) == 0 ? xstrdup(name) : NULL;
+	for (dir = ctx->search_paths; *dir; dir++) {
+		path = xasprintf("%s/%s", *dir, name);
+		if (stat(path, &st) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+/* The text of a file for file and template; NULL with err set. */
+static char *read_term(const struct jinja_ctx *ctx, const char *name, struct buf *err)
+{
+	char *path = find_file(ctx, name);
+	struct buf text = BUF_INIT;
+
+	if (!path) {
+		buf_setf(err, "could not locate file in lookup: %s", name);
+		return NULL;
+	}
+	if (buf_read_file(&text, path) < 0) {
+		buf_setf(err, "The 'file' lookup had an issue accessing the file '%s': %s", name,
+			 strerror(errno));
+		free(path);
+		buf_release(&text);
+		return NULL;
+	}
+	free(path);
+	return buf_detach(&text, NULL);
+}
+
+static void strip_text(struct buf *b, int lstrip, int rstrip)
+{
+	size_t n = 0;
+
+	if (rstrip)
+		buf_rtrim(b);
+	while (lstrip && n < b->len && strchr(" \t\n\r\f\v", b->buf[n]))
+		n++;
+	memmove(b->buf, b->buf + n, b->len - n + 1);
+	b->len -= n;
+}
+
+static json_t *l_file(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term, *jr = json_object_get(call->kwargs, "rstrip");
+	int lstrip = jf_truthy(json_object_get(call->kwargs, "lstrip"));
+	struct buf b = BUF_INIT;
+	const char *name;
+	char *text;
+	size_t i;
+
+	json_array_foreach(call->args, i, term) {
+		if (!(name = term_str(term, "file", err)) || !(text = read_term(call->ctx, name, err))) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		buf_reset(&b);
+		buf_addstr(&b, text);
+		free(text);
+		strip_text(&b, lstrip, jr ? jf_truthy(jr) : 1);
+		json_array_append_new(out, json_string_lossy(b.buf, b.len));
+	}
+	buf_release(&b);
+	return out;
+}
+
+static json_t *l_template(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term;
+	struct buf b = BUF_INIT;
+	const char *name;
+	char *text;
+	size_t i;
+	int r;
+
+	if (!jinja_render_text) {
+		buf_setf(err, "lookup('template'): the template engine is not built in");
+		json_decref(out);
+		return NULL;
+	}
+	json_array_foreach(call->args, i, term) {
+		if (!(name = term_str(term, "template", err)) || !(text = read_term(call->ctx, name, err))) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		buf_reset(&b);
+		r = jinja_render_text(call->ctx, text, &b, err);
+		free(text);
+		if (r < 0) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		json_array_append_new(out, json_string_lossy(b.buf, b.len));
+	}
+	buf_release(&b);
+	return out;
+}
+
+/* Runs cmd with /bin/sh; its stdout in out. Returns the exit status or -1. */
+static int run_sh(const char *cmd, struct buf *out)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *p = popen(cmd, "r");
+	int status;
+
+	if (!p)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		buf_add(out, chunk, n);
+	status = pclose(p);
+	if (status < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static json_t *run_terms(const struct jinja_call *call, struct buf *err, const char *lookup,
+			 int lines)
+{
+	json_t *out = json_array(), *term, *l;
+	struct buf b = BUF_INIT;
+	const char *cmd;
+	size_t i;
+	int rc;
+
+	json_array_foreach(call->args, i, term) {
+		if (!(cmd = term_str(term, lookup, err)))
+			goto fail;
+		buf_reset(&b);
+		if ((rc = run_sh(cmd, &b)) != 0) {
+			buf_setf(err, "lookup_plugin.%s(%s) returned %d", lookup, cmd, rc);
+			goto fail;
+		}
+		if (lines) {
+			l = json_lines(b.buf, b.len);
+			json_array_extend(out, l);
+			json_decref(l);
+		} else {
+			buf_rtrim(&b);
+			json_array_append_new(out, json_string_lossy(b.buf, b.len));
+		}
+	}
+	buf_release(&b);
+	return out;
+fail:
+	buf_release(&b);
+	json_decref(out);
+	return NULL;
+}
+
+static json_t *l_pipe(const struct jinja_call *call, struct buf *err)
+{
+	return run_terms(call, err, "pipe", 0);
+}
+
+static json_t *l_lines(const struct jinja_call *call, struct buf *err)
+{
+	return run_terms(call, err, "lines", 1);
+}
+
+/* The files (not folders) a pattern matches in the first search folder with any. */
+static void glob_term(const struct jinja_ctx *ctx, const char *pattern, json_t *out)
+{
+	const char *const cwd[] = { ".", NULL };
+	const char *const *dir = ctx && ctx->search_paths ? ctx->search_paths : cwd;
+	struct stat st;
+	glob_t g;
+	char *path;
+	size_t i, found;
+
+	for (; *dir; dir++) {
+		path = pattern[0] == '/' ? xstrdup(pattern) : xasprintf("%s/%s", *dir, pattern);
+		found = 0;
+		if (glob(path, 0, NULL, &g) == 0) {
+			for (i = 0; i < g.gl_pathc; i++) {
+				if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode)) {
+					json_array_append_new(out, json_string(g.gl_pathv[i]));
+					found++;
+				}
+			}
+			globfree(&g);
+		}
+		free(path);
+		if (found || pattern[0] == '/')
+			return;
+	}
+}
+
+static json_t *l_fileglob(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term;
+	const char *pattern;
+	size_t i;
+
+	json_array_foreach(call->args, i, term) {
+		if (!(pattern = term_str(term, "fileglob", err))) {
+			json_decref(out);
+			return NULL;
+		}
+		glob_term(call->ctx, pattern, out);
+	}
+	return out;
+}
+
+static json_t *l_vars(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term, *v, *dflt = json_object_get(call->kwargs, "default");
+	const char *name;
+	size_t i;
+
+	json_array_foreach(call->args, i, term) {
+		if (!(name = term_str(term, "vars", err)))
+			goto fail;
+		v = call->ctx ? json_object_get(call->ctx->vars, name) : NULL;
+		if (!v && !dflt) {
+			buf_setf(err, "No variable found with this name: %s", name);
+			goto fail;
+		}
+		if (v && jinja_render_tree)
+			v = jinja_render_tree(call->ctx, v, err);
+		else
+			v = json_incref(v ? v : dflt);
+		if (!v)
+			goto fail;
+		json_array_append_new(out, v);
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+/* items: the terms with lists among them opened one level. */
+static json_t *l_items(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term;
+	size_t i;
+
+	(void)err;
+	json_array_foreach(call->args, i, term) {
+		if (json_is_array(term))
+			json_array_extend(out, term);
+		else
+			json_array_append(out, term);
+	}
+	return out;
+}
+
+static json_t *l_list(const struct jinja_call *call, struct buf *err)
+{
+	(void)err;
+	return json_copy(call->args);
+}
+
+static json_t *l_dict(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term, *v;
+	const char *k;
+	size_t i;
+
+	json_array_foreach(call->args, i, term) {
+		if (!json_is_object(term)) {
+			buf_setf(err, "with_dict expects a dict");
+			json_decref(out);
+			return NULL;
+		}
+		json_object_foreach(term, k, v)
+			json_array_append_new(out, json_pack("{sssO}", "key", k, "value", v));
+	}
+	return out;
+}
+
+/* The terms as one list: a single list term stands for its items. */
+static json_t *term_list(const struct jinja_call *call)
+{
+	json_t *t = json_array_get(call->args, 0);
+
+	if (json_array_size(call->args) == 1 && json_is_array(t))
+		return json_incref(t);
+	return json_incref(call->args);
+}
+
+static json_t *l_indexed_items(const struct jinja_call *call, struct buf *err)
+{
+	json_t *items = term_list(call), *out = json_array(), *x;
+	size_t i;
+
+	(void)err;
+	json_array_foreach(items, i, x)
+		json_array_append_new(out, json_pack("[IO]", (json_int_t)i, x));
+	json_decref(items);
+	return out;
+}
+
+static json_t *l_together(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *l;
+	size_t i, j, n = 0;
+
+	json_array_foreach(call->args, i, l) {
+		if (!json_is_array(l)) {
+			buf_setf(err, "with_together requires at least one element in each list");
+			json_decref(out);
+			return NULL;
+		}
+		if (json_array_size(l) > n)
+			n = json_array_size(l);
+	}
+	for (j = 0; j < n; j++) {
+		json_t *row = json_array();
+
+		json_array_foreach(call->args, i, l) {
+			json_t *x = json_array_get(l, j);
+
+			json_array_append_new(row, x ? json_incref(x) : json_null());
+		}
+		json_array_append_new(out, row);
+	}
+	return out;
+}
+
+/* nested: every combination, first list outermost; list items open into the row. */
+static json_t *l_nested(const struct jinja_call *call, struct buf *err)
+{
+	json_t *rows = json_pack("[[]]"), *l, *next, *row, *x;
+	size_t i, r, j;
+
+	json_array_foreach(call->args, i, l) {
+		if (!json_is_array(l)) {
+			buf_setf(err, "with_nested requires lists, got %s", jf_type_name(l));
+			json_decref(rows);
+			return NULL;
+		}
+		next = json_array();
+		json_array_foreach(rows, r, row) {
+			json_array_foreach(l, j, x) {
+				json_t *nr = json_copy(row);
+
+				if (json_is_array(x))
+					json_array_extend(nr, x);
+				else
+					json_array_append(nr, x);
+				json_array_append_new(next, nr);
+			}
+		}
+		json_decref(rows);
+		rows = next;
+	}
+	if (!json_array_size(call->args))
+		json_array_clear(rows);
+	return rows;
+}
+
+struct seq {
+	long long start, end, stride, count;
+	int has_end, has_count;
+	const char *format;
+};
+
+static int seq_number(const char *s, size_t n, long long *out)
+{
+	char *tmp = xstrndup(s, n), *end;
+	int r;
+
+	errno = 0;
+	*out = strtoll(tmp, &end, 0);
+	r = *tmp && !*end && !errno ? 0 : -1;
+	free(tmp);
+	return r;
+}
+
+/* "[start-]end[/stride][:format]" */
+static int seq_shortcut(struct seq *q, const char *s, struct buf *fmt)
+{
+	const char *colon = strchr(s, ':'), *slash, *dash;
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	if (colon)
+		buf_addstr(fmt, colon + 1);
+	slash = memchr(s, '/', n);
+	if (slash && seq_number(slash + 1, n - (size_t)(slash - s) - 1, &q->stride) < 0)
+		return -1;
+	if (slash)
+		n = (size_t)(slash - s);
+	dash = n ? memchr(s + 1, '-', n - 1) : NULL;
+	if (dash && seq_number(s, (size_t)(dash - s), &q->start) < 0)
+		return -1;
+	q->has_end = 1;
+	return dash ? seq_number(dash + 1, n - (size_t)(dash - s) - 1, &q->end)
+		    : seq_number(s, n, &q->end);
+}
+
+static int seq_keyvals(struct seq *q, const char *s, struct buf *fmt)
+{
+	const char *p = s, *eq, *sp;
+	long long v;
+
+	while (*p) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		sp = strchrnul(p, ' ');
+		eq = memchr(p, '=', (size_t)(sp - p));
+		if (!eq)
+			return -1;
+		if (!strncmp(p, "format=", 7)) {
+			buf_add(fmt, eq + 1, (size_t)(sp - eq - 1));
+		} else if (seq_number(eq + 1, (size_t)(sp - eq - 1), &v) < 0) {
+			return -1;
+		} else if (!strncmp(p, "start=", 6)) {
+			q->start = v;
+		} else if (!strncmp(p, "end=", 4)) {
+			q->end = v;
+			q->has_end = 1;
+		} else if (!strncmp(p, "stride=", 7)) {
+			q->stride = v;
+		} else if (!strncmp(p, "count=", 6)) {
+			q->count = v;
+			q->has_count = 1;
+		} else {
+			return -1;
+		}
+		p = sp;
+	}
+	return 0;
+}
+
+/* Python's "fmt % n" for one integer conversion: %[-0][width](d|i|o|x|X|s). */
+static int seq_format(struct buf *out, const char *fmt, long long n, struct buf *err)
+{
+	const char *p = fmt;
+	char digits[64];
+	int left = 0, zero = 0, width = 0, used = 0, len;
+
+	for (; *p; p++) {
+		if (*p != '%') {
+			buf_addch(out, *p);
+			continue;
+		}
+		if (*++p == '%') {
+			buf_addch(out, '%');
+			continue;
+		}
+		for (; *p == '-' || *p == '0'; p++)
+			*(*p == '-' ? &left : &zero) = 1;
+		for (width = 0; *p >= '0' && *p <= '9'; p++)
+			width = width * 10 + (*p - '0');
+		if (used++ || !*p || !strchr("diouxXs", *p)) {
+			buf_setf(err, "bad formatting string: %s", fmt);
+			return -1;
+		}
+		if (*p == 'o' || *p == 'x' || *p == 'X')
+			snprintf(digits, sizeof(digits), *p == 'o' ? "%llo" : *p == 'x' ? "%llx" : "%llX",
+				 n < 0 ? (unsigned long long)-n : (unsigned long long)n);
+		else
+			snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+		len = (int)strlen(digits) + (n < 0);
+		for (; !left && !zero && len < width; width--)
+			buf_addch(out, ' ');
+		if (n < 0)
+			buf_addch(out, '-');
+		for (; !left && zero && len < width && *p != 's'; width--)
+			buf_addch(out, '0');
+		buf_addstr(out, digits);
+		for (; left && len < width; width--)
+			buf_addch(out, ' ');
+	}
+	return 0;
+}
+
+static int seq_check(struct seq *q, struct buf *err)
+{
+	if (q->has_count && q->has_end) {
+		buf_setf(err, "can't specify both count and end in with_sequence");
+		return -1;
+	}
+	if (q->has_count)
+		q->end = q->start + q->count * q->stride - 1;
+	else if (!q->has_end) {
+		buf_setf(err, "must specify count or end in with_sequence");
+		return -1;
+	}
+	if (q->stride > 0 && q->end < q->start) {
+		buf_setf(err, "to count backwards make stride negative");
+		return -1;
+	}
+	if (q->stride < 0 && q->end > q->start) {
+		buf_setf(err, "to count forward don't make stride negative");
+		return -1;
+	}
+	return 0;
+}
+
+static int seq_term(json_t *out, const char *term, struct buf *err)
+{
+	struct seq q = { 1, 0, 1, 0, 0, 0, NULL };
+	struct buf fmt = BUF_INIT, item = BUF_INIT;
+	long long i;
+	int r;
+
+	r = strchr(term, '=') ? seq_keyvals(&q, term, &fmt) : seq_shortcut(&q, term, &fmt);
+	if (r < 0)
+		buf_setf(err, "unknown argument to with_sequence: %s", term);
+	if (!fmt.len)
+		buf_addstr(&fmt, "%d");
+	if (!r && !(r = seq_check(&q, err)) && q.stride) {
+		for (i = q.start; q.stride > 0 ? i <= q.end : i >= q.end; i += q.stride) {
+			buf_reset(&item);
+			if ((r = seq_format(&item, fmt.buf, i, err)) < 0)
+				break;
+			json_array_append_new(out, json_string(item.buf));
+		}
+	}
+	buf_release(&fmt);
+	buf_release(&item);
+	return r;
+}
+
+static json_t *l_sequence(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term;
+	const char *s;
+	size_t i;
+
+	json_array_foreach(call->args, i, term) {
+		if (!(s = term_str(term, "sequence", err)) || seq_term(out, s, err) < 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/* Candidate paths of first_found: strings, lists, or {files: [...], paths: [...]}. */
+static void ff_candidates(json_t *term, json_t *out)
+{
+	json_t *files, *paths, *f, *p;
+	size_t i, j;
+
+	if (json_is_string(term)) {
+		json_array_append(out, term);
+	} else if (json_is_array(term)) {
+		json_array_foreach(term, i, f)
+			ff_candidates(f, out);
+	} else if (json_is_object(term)) {
+		files = json_object_get(term, "files");
+		paths = json_object_get(term, "paths");
+		json_array_foreach(files, i, f) {
+			if (!json_array_size(paths))
+				json_array_append(out, f);
+			json_array_foreach(paths, j, p)
+				json_array_append_new(out, json_sprintf("%s/%s", json_string_value(p),
+									json_string_value(f)));
+		}
+	}
+}
+
+static int ff_skip(const struct jinja_call *call)
+{
+	json_t *t;
+	size_t i;
+
+	if (jf_truthy(json_object_get(call->kwargs, "skip")))
+		return 1;
+	json_array_foreach(call->args, i, t)
+		if (jf_truthy(json_object_get(t, "skip")))
+			return 1;
+	return 0;
+}
+
+static json_t *l_first_found(const struct jinja_call *call, struct buf *err)
+{
+	json_t *cands = json_array(), *c, *out = NULL;
+	char *path, *abs;
+	size_t i;
+
+	ff_candidates(call->args, cands);
+	json_array_foreach(cands, i, c) {
+		if (!json_is_string(c) || !(path = find_file(call->ctx, json_string_value(c))))
+			continue;
+		/* Ansible returns the joined path, made absolute but not resolved. */
+		abs = getcwd(NULL, 0);
+		if (path[0] == '/' || !abs)
+			out = json_pack("[s]", path);
+		else
+			out = json_pack("[s++]", abs, "/", path);
+		free(abs);
+		free(path);
+		break;
+	}
+	json_decref(cands);
+	if (!out && ff_skip(call))
+		return json_array();
+	if (!out)
+		buf_setf(err, "No file was found when using first_found.");
+	return out;
+}
+
+/* One item of subelements: a copy without the sub-list, paired with each of its items. */
+static int sub_item(json_t *out, json_t *item, const char *path, int skip_missing,
+		    struct buf *err)
+{
+	json_t *copy = json_deep_copy(item), *parent = copy, *list = NULL, *x;
+	const char *p = path, *dot;
+	char *key;
+	size_t i;
+	int r = 0;
+
+	for (;; p = dot + 1) {
+		dot = strchrnul(p, '.');
+		key = xstrndup(p, (size_t)(dot - p));
+		x = json_object_get(parent, key);
+		if (!x && !skip_missing)
+			buf_setf(err, "could not find '%s' key in iterated item", key);
+		else if (x && *dot && !json_is_object(x))
+			buf_setf(err, "the key %s should point to a dictionary", key);
+		else if (x && !*dot && !json_is_array(x))
+			buf_setf(err, "the key %s should point to a list", key);
+		else if (x && !*dot)
+			list = json_incref(x), json_object_del(parent, key);
+		free(key);
+		if (!x || err->len || !*dot)
+			break;
+		parent = x;
+	}
+	r = err->len ? -1 : 0;
+	json_array_foreach(list, i, x)
+		json_array_append_new(out, json_pack("[OO]", copy, x));
+	json_decref(list);
+	json_decref(copy);
+	return r;
+}
+
+static json_t *l_subelements(const struct jinja_call *call, struct buf *err)
+{
+	json_t *items = json_array_get(call->args, 0), *path = json_array_get(call->args, 1);
+	json_t *flags = json_array_get(call->args, 2), *out, *item;
+	int skip = jf_truthy(json_object_get(flags, "skip_missing"));
+	size_t i;
+
+	if (json_is_object(items))
+		items = json_object_get(items, "results");
+	if (!json_is_array(items) || !json_is_string(path)) {
+		buf_setf(err, "subelements lookup expects a list, a key name and optional flags");
+		return NULL;
+	}
+	buf_reset(err);
+	out = json_array();
+	json_array_foreach(items, i, item) {
+		if (json_is_true(json_object_get(item, "skipped")))
+			continue;
+		if (sub_item(out, item, json_string_value(path), skip, err) < 0) {
+			json_decref(out);
+			return NULL;
+		}
 	}
 	return out;
 }
 
 static const struct jf_lookup lookups[] = {
 	{ "env", l_env },
+	{ "file", l_file },
+	{ "template", l_template },
+	{ "pipe", l_pipe },
+	{ "lines", l_lines },
+	{ "fileglob", l_fileglob },
+	{ "vars", l_vars },
+	{ "items", l_items },
+	{ "list", l_list },
+	{ "dict", l_dict },
+	{ "indexed_items", l_indexed_items },
+	{ "together", l_together },
+	{ "nested", l_nested },
+	{ "sequence", l_sequence },
+	{ "first_found", l_first_found },
+	{ "subelements", l_subelements },
 };
 
 jinja_lookup_fn jinja_lookup_find(const char *name)
