@@ -81,8 +81,7 @@ json_t *jf_type_error(struct buf *err, const char *filter, const char *want, con
  * Whether a Python regex matches s: mode "match" (anchored at the start),
  * "search" or "fullmatch". Returns 1 or 0, or -1 with err set.
  */
-int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode,
-		  struct buf *err);
+int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode, struct buf *err);
 /* The flags named by the keyword arguments ignorecase= and multiline=. */
 int jf_regex_flags(const struct jinja_call *call);
 /* Number of Unicode code points in UTF-8 s. */

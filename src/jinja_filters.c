@@ -30,9 +30,9 @@ static const char *short_name(const char *name)
 jinja_filter_fn jinja_filter_find(const char *name)
 {
 	const struct jf_filter_table *tables[] = {
-		&jf_core_filters, &jf_str_filters, &jf_text_filters, &jf_list_filters,
-		&jf_set_filters,  &jf_seq_filters, &jf_json_filters, &jf_yaml_filters,
-		&jf_regex_filters,
+		&jf_core_filters, &jf_str_filters,  &jf_text_filters,
+		&jf_list_filters, &jf_set_filters,  &jf_seq_filters,
+		&jf_json_filters, &jf_yaml_filters, &jf_regex_filters,
 	};
 	size_t t, i;
 
@@ -46,7 +46,7 @@ jinja_filter_fn jinja_filter_find(const char *name)
 
 jinja_test_fn jinja_test_find(const char *name)
 {
-	const struct jf_test_table *tables[] = { &jf_core_tests, &jf_version_tests };
+	const struct jf_test_table *tables[] = {&jf_core_tests, &jf_version_tests};
 	size_t t, i;
 
 	name = short_name(name);
@@ -93,9 +93,9 @@ int jf_truthy(const json_t *v)
 const char *jf_type_name(const json_t *v)
 {
 	static const char *const names[] = {
-		[JSON_OBJECT] = "dict", [JSON_ARRAY] = "list",   [JSON_STRING] = "str",
-		[JSON_INTEGER] = "int", [JSON_REAL] = "float",   [JSON_TRUE] = "bool",
-		[JSON_FALSE] = "bool",  [JSON_NULL] = "NoneType",
+		[JSON_OBJECT] = "dict", [JSON_ARRAY] = "list",	  [JSON_STRING] = "str",
+		[JSON_INTEGER] = "int", [JSON_REAL] = "float",	  [JSON_TRUE] = "bool",
+		[JSON_FALSE] = "bool",	[JSON_NULL] = "NoneType",
 	};
 
 	if (!v)
@@ -190,7 +190,8 @@ static int equal_objects(const json_t *a, const json_t *b)
 
 	if (json_object_size(a) != json_object_size(b))
 		return 0;
-	json_object_foreach((json_t *)a, k, v) {
+	json_object_foreach((json_t *)a, k, v)
+	{
 		json_t *w = json_object_get(b, k);
 
 		if (!w || !jf_equal(v, w))
@@ -273,8 +274,7 @@ json_t *jf_iter(const json_t *v)
 	if (!json_is_object(v))
 		return NULL;
 	out = json_array();
-	json_object_foreach((json_t *)v, k, x)
-		json_array_append_new(out, json_string(k));
+	json_object_foreach((json_t *)v, k, x) json_array_append_new(out, json_string(k));
 	return out;
 }
 
@@ -358,9 +358,8 @@ static json_t *f_ternary(json_t *input, const struct jinja_call *call, struct bu
 }
 
 static const struct jf_filter core_filters[] = {
-	{ "default", f_default },       { "d", f_default },
-	{ "mandatory", f_mandatory },   { "type_debug", f_type_debug },
-	{ "ternary", f_ternary },
+	{"default", f_default},	      {"d", f_default},	      {"mandatory", f_mandatory},
+	{"type_debug", f_type_debug}, {"ternary", f_ternary},
 };
 
-const struct jf_filter_table jf_core_filters = { core_filters, ARRAY_SIZE(core_filters) };
+const struct jf_filter_table jf_core_filters = {core_filters, ARRAY_SIZE(core_filters)};

@@ -94,8 +94,7 @@ static void dump_object(struct buf *out, const json_t *v, const struct json_styl
 	const char *k;
 	json_t *x;
 
-	json_object_foreach((json_t *)v, k, x)
-		keys[i++] = k;
+	json_object_foreach((json_t *)v, k, x) keys[i++] = k;
 	if (st->sort_keys)
 		qsort(keys, n, sizeof(*keys), cmp_keys);
 	buf_addch(out, '{');
@@ -159,7 +158,7 @@ static json_t *dump(json_t *input, const struct jinja_call *call, struct json_st
 
 static json_t *f_to_json(json_t *input, const struct jinja_call *call, struct buf *err)
 {
-	struct json_style st = { -1, 0, 1 };
+	struct json_style st = {-1, 0, 1};
 
 	(void)err;
 	return dump(input, call, st);
@@ -167,7 +166,7 @@ static json_t *f_to_json(json_t *input, const struct jinja_call *call, struct bu
 
 static json_t *f_to_nice_json(json_t *input, const struct jinja_call *call, struct buf *err)
 {
-	struct json_style st = { 4, 1, 1 };
+	struct json_style st = {4, 1, 1};
 	json_t *ji = jf_arg(call, 0, "indent");
 
 	(void)err;
@@ -186,14 +185,15 @@ static json_t *f_from_json(json_t *input, const struct jinja_call *call, struct 
 		return jf_type_error(err, "from_json", "a string", input);
 	r = json_loads(json_string_value(input), JSON_DECODE_ANY, &jerr);
 	if (!r)
-		buf_setf(err, "from_json: %s: line %d column %d", jerr.text, jerr.line, jerr.column);
+		buf_setf(err, "from_json: %s: line %d column %d", jerr.text, jerr.line,
+			 jerr.column);
 	return r;
 }
 
 static const struct jf_filter json_filters[] = {
-	{ "to_json", f_to_json },
-	{ "to_nice_json", f_to_nice_json },
-	{ "from_json", f_from_json },
+	{"to_json", f_to_json},
+	{"to_nice_json", f_to_nice_json},
+	{"from_json", f_from_json},
 };
 
-const struct jf_filter_table jf_json_filters = { json_filters, ARRAY_SIZE(json_filters) };
+const struct jf_filter_table jf_json_filters = {json_filters, ARRAY_SIZE(json_filters)};

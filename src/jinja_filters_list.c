@@ -50,7 +50,7 @@ static json_t *f_last(json_t *input, const struct jinja_call *call, struct buf *
 
 /* How Jinja's sort, min and max order items: an attribute path list, case folding. */
 struct sort_key {
-	json_t *attrs;  /* array of attribute path strings, or NULL */
+	json_t *attrs; /* array of attribute path strings, or NULL */
 	int casefold;
 	int reverse;
 	struct buf *err;
@@ -134,9 +134,9 @@ static int sort_items(json_t *items, struct sort_key *k)
 
 static json_t *f_sort(json_t *input, const struct jinja_call *call, struct buf *err)
 {
-	struct sort_key k = { attr_list(jf_arg(call, 2, "attribute")),
-			      !jf_truthy(jf_arg(call, 1, "case_sensitive")),
-			      jf_truthy(jf_arg(call, 0, "reverse")), err, 0 };
+	struct sort_key k = {attr_list(jf_arg(call, 2, "attribute")),
+			     !jf_truthy(jf_arg(call, 1, "case_sensitive")),
+			     jf_truthy(jf_arg(call, 0, "reverse")), err, 0};
 	json_t *items = items_of(input, "sort", err);
 
 	if (items && sort_items(items, &k) < 0) {
@@ -149,12 +149,13 @@ static json_t *f_sort(json_t *input, const struct jinja_call *call, struct buf *
 
 static json_t *min_max(json_t *input, const struct jinja_call *call, struct buf *err, int want)
 {
-	struct sort_key k = { attr_list(jf_arg(call, 1, "attribute")),
-			      !jf_truthy(jf_arg(call, 0, "case_sensitive")), 0, err, 0 };
+	struct sort_key k = {attr_list(jf_arg(call, 1, "attribute")),
+			     !jf_truthy(jf_arg(call, 0, "case_sensitive")), 0, err, 0};
 	json_t *items = items_of(input, want < 0 ? "min" : "max", err), *best = NULL, *x;
 	size_t i;
 
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		if (!best || key_cmp(&k, x, best) * want > 0)
 			best = x;
 	}
@@ -207,12 +208,14 @@ static json_t *f_sum(json_t *input, const struct jinja_call *call, struct buf *e
 	if (!items)
 		return NULL;
 	acc = start ? json_incref(start) : json_integer(0);
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		if (json_is_string(jattr))
 			x = jf_attr(x, json_string_value(jattr));
 		next = x ? py_add(acc, x, err) : NULL;
 		if (!x)
-			buf_setf(err, "sum: an item has no attribute '%s'", json_string_value(jattr));
+			buf_setf(err, "sum: an item has no attribute '%s'",
+				 json_string_value(jattr));
 		json_decref(acc);
 		acc = next;
 		if (!acc)
@@ -238,8 +241,7 @@ static json_t *f_reverse(json_t *input, const struct jinja_call *call, struct bu
 	json_decref(items);
 	if (!json_is_string(input))
 		return out;
-	json_array_foreach(out, i, items)
-		buf_addstr(&s, json_string_value(items));
+	json_array_foreach(out, i, items) buf_addstr(&s, json_string_value(items));
 	json_decref(out);
 	out = json_stringn(s.buf, s.len);
 	buf_release(&s);
@@ -250,16 +252,15 @@ static json_t *f_dictsort(json_t *input, const struct jinja_call *call, struct b
 {
 	json_t *by = jf_arg(call, 1, "by"), *pairs, *attrs;
 	int by_value = json_is_string(by) && !strcmp(json_string_value(by), "value");
-	struct sort_key k = { NULL, !jf_truthy(jf_arg(call, 0, "case_sensitive")),
-			      jf_truthy(jf_arg(call, 2, "reverse")), err, 0 };
+	struct sort_key k = {NULL, !jf_truthy(jf_arg(call, 0, "case_sensitive")),
+			     jf_truthy(jf_arg(call, 2, "reverse")), err, 0};
 	const char *key;
 	json_t *v;
 
 	if (!json_is_object(input))
 		return jf_type_error(err, "dictsort", "a dict", input);
 	pairs = json_array();
-	json_object_foreach(input, key, v)
-		json_array_append_new(pairs, json_pack("[sO]", key, v));
+	json_object_foreach(input, key, v) json_array_append_new(pairs, json_pack("[sO]", key, v));
 	attrs = json_pack("[s]", by_value ? "1" : "0");
 	k.attrs = attrs;
 	if (sort_items(pairs, &k) < 0) {
@@ -285,7 +286,8 @@ static json_t *f_batch(json_t *input, const struct jinja_call *call, struct buf 
 		return NULL;
 	}
 	out = json_array();
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		if (!cur || (long long)json_array_size(cur) == n)
 			json_array_append_new(out, cur = json_array());
 		json_array_append(cur, x);
@@ -329,9 +331,8 @@ static json_t *f_slice(json_t *input, const struct jinja_call *call, struct buf 
 
 static int skip_null(json_t *x)
 {
-	return json_is_null(x) ||
-	       (json_is_string(x) && (!strcmp(json_string_value(x), "None") ||
-				      !strcmp(json_string_value(x), "null")));
+	return json_is_null(x) || (json_is_string(x) && (!strcmp(json_string_value(x), "None") ||
+							 !strcmp(json_string_value(x), "null")));
 }
 
 /* Ansible's flatten: levels < 0 means all the way down. */
@@ -340,7 +341,8 @@ static void flatten_into(json_t *out, json_t *list, long long levels, int skip_n
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(list, i, x) {
+	json_array_foreach(list, i, x)
+	{
 		if (skip_nulls && skip_null(x))
 			continue;
 		if (json_is_array(x) && levels != 0)
@@ -363,16 +365,16 @@ static json_t *f_flatten(json_t *input, const struct jinja_call *call, struct bu
 	return out;
 }
 
-static json_t *zip_lists(json_t *input, const struct jinja_call *call, struct buf *err,
-			 int longest)
+static json_t *zip_lists(json_t *input, const struct jinja_call *call, struct buf *err, int longest)
 {
-	json_t *lists = json_array(), *l, *out = NULL, *fill = json_object_get(call->kwargs, "fillvalue");
+	json_t *lists = json_array(), *l, *out = NULL,
+	       *fill = json_object_get(call->kwargs, "fillvalue");
 	size_t i, j, n = longest ? 0 : (size_t)-1;
 
 	json_array_append_new(lists, items_of(input, "zip", err));
-	json_array_foreach(call->args, i, l)
-		json_array_append_new(lists, items_of(l, "zip", err));
-	json_array_foreach(lists, i, l) {
+	json_array_foreach(call->args, i, l) json_array_append_new(lists, items_of(l, "zip", err));
+	json_array_foreach(lists, i, l)
+	{
 		if (!l)
 			goto out;
 		if (longest ? json_array_size(l) > n : json_array_size(l) < n)
@@ -382,10 +384,13 @@ static json_t *zip_lists(json_t *input, const struct jinja_call *call, struct bu
 	for (j = 0; j < n; j++) {
 		json_t *tuple = json_array();
 
-		json_array_foreach(lists, i, l) {
+		json_array_foreach(lists, i, l)
+		{
 			json_t *x = json_array_get(l, j);
 
-			json_array_append_new(tuple, x ? json_incref(x) : fill ? json_incref(fill) : json_null());
+			json_array_append_new(tuple, x	    ? json_incref(x)
+						     : fill ? json_incref(fill)
+							    : json_null());
 		}
 		json_array_append_new(out, tuple);
 	}
@@ -438,11 +443,13 @@ static json_t *f_items2dict(json_t *input, const struct jinja_call *call, struct
 		return NULL;
 	}
 	out = json_object();
-	json_array_foreach(input, i, x) {
+	json_array_foreach(input, i, x)
+	{
 		k = json_object_get(x, kname);
 		v = json_object_get(x, vname);
 		if (!k || !v) {
-			buf_setf(err, "items2dict: an item lacks the '%s' or '%s' key", kname, vname);
+			buf_setf(err, "items2dict: an item lacks the '%s' or '%s' key", kname,
+				 vname);
 			json_decref(out);
 			out = NULL;
 			break;
@@ -456,14 +463,21 @@ static json_t *f_items2dict(json_t *input, const struct jinja_call *call, struct
 }
 
 static const struct jf_filter list_filters[] = {
-	{ "first", f_first },           { "last", f_last },
-	{ "min", f_min },               { "max", f_max },
-	{ "sum", f_sum },               { "sort", f_sort },
-	{ "reverse", f_reverse },       { "dictsort", f_dictsort },
-	{ "batch", f_batch },           { "slice", f_slice },
-	{ "flatten", f_flatten },       { "zip", f_zip },
-	{ "zip_longest", f_zip_longest }, { "dict2items", f_dict2items },
-	{ "items2dict", f_items2dict },
+	{"first", f_first},
+	{"last", f_last},
+	{"min", f_min},
+	{"max", f_max},
+	{"sum", f_sum},
+	{"sort", f_sort},
+	{"reverse", f_reverse},
+	{"dictsort", f_dictsort},
+	{"batch", f_batch},
+	{"slice", f_slice},
+	{"flatten", f_flatten},
+	{"zip", f_zip},
+	{"zip_longest", f_zip_longest},
+	{"dict2items", f_dict2items},
+	{"items2dict", f_items2dict},
 };
 
-const struct jf_filter_table jf_list_filters = { list_filters, ARRAY_SIZE(list_filters) };
+const struct jf_filter_table jf_list_filters = {list_filters, ARRAY_SIZE(list_filters)};

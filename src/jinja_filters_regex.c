@@ -55,8 +55,7 @@ int jf_regex_flags(const struct jinja_call *call)
 	       (jf_truthy(json_object_get(call->kwargs, "multiline")) ? JF_RE_MULTILINE : 0);
 }
 
-int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode,
-		  struct buf *err)
+int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode, struct buf *err)
 {
 	pcre2_code *re = re_compile(pattern, flags, err);
 	pcre2_match_data *md;
@@ -94,8 +93,9 @@ static int group_ref(pcre2_code *re, const char *ref, struct buf *err)
 
 	if (!strncmp(ref, "\\g<", 3) && (end = strchr(ref, '>'))) {
 		name = xstrndup(ref + 3, (size_t)(end - ref - 3));
-		n = isdigit((unsigned char)*name) ? atoi(name)
-						  : pcre2_substring_number_from_name(re, (PCRE2_SPTR)name);
+		n = isdigit((unsigned char)*name)
+			    ? atoi(name)
+			    : pcre2_substring_number_from_name(re, (PCRE2_SPTR)name);
 		free(name);
 	} else if (ref[0] == '\\' && isdigit((unsigned char)ref[1])) {
 		n = atoi(ref + 1);
@@ -115,7 +115,8 @@ static json_t *search_groups(pcre2_code *re, const char *s, pcre2_match_data *md
 	size_t i;
 	int n;
 
-	json_array_foreach(call->args, i, ref) {
+	json_array_foreach(call->args, i, ref)
+	{
 		if (i == 0)
 			continue;
 		n = group_ref(re, json_is_string(ref) ? json_string_value(ref) : "", err);
@@ -222,8 +223,7 @@ static int expand_template(struct buf *out, pcre2_code *re, const char *s, const
  * same place. from is where the previous match ended; *tail gets the end
  * of the last match. Returns 0, or -1 when fn failed.
  */
-typedef int (*match_fn)(void *data, const char *s, pcre2_match_data *md, int rc,
-			size_t from);
+typedef int (*match_fn)(void *data, const char *s, pcre2_match_data *md, int rc, size_t from);
 
 static int each_match(pcre2_code *re, const char *s, match_fn fn, void *data, size_t *tail)
 {
@@ -277,8 +277,8 @@ static int replace_one(void *data, const char *s, pcre2_match_data *md, int rc, 
 static json_t *f_regex_replace(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jre = jf_arg(call, 0, "pattern"), *jrep = jf_arg(call, 1, "replacement");
-	struct replace_state st = { NULL, json_is_string(jrep) ? json_string_value(jrep) : "",
-				    BUF_INIT, err };
+	struct replace_state st = {NULL, json_is_string(jrep) ? json_string_value(jrep) : "",
+				   BUF_INIT, err};
 	struct buf text = BUF_INIT;
 	json_t *r = NULL;
 	size_t tail;
@@ -328,7 +328,7 @@ static int findall_one(void *data, const char *s, pcre2_match_data *md, int rc, 
 static json_t *f_regex_findall(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jre = jf_arg(call, 0, "regex");
-	struct findall_state st = { NULL, 0 };
+	struct findall_state st = {NULL, 0};
 	struct buf text = BUF_INIT;
 	pcre2_code *re;
 	size_t tail;
@@ -377,10 +377,10 @@ static json_t *f_regex_escape(json_t *input, const struct jinja_call *call, stru
 }
 
 static const struct jf_filter regex_filters[] = {
-	{ "regex_search", f_regex_search },
-	{ "regex_replace", f_regex_replace },
-	{ "regex_findall", f_regex_findall },
-	{ "regex_escape", f_regex_escape },
+	{"regex_search", f_regex_search},
+	{"regex_replace", f_regex_replace},
+	{"regex_findall", f_regex_findall},
+	{"regex_escape", f_regex_escape},
 };
 
-const struct jf_filter_table jf_regex_filters = { regex_filters, ARRAY_SIZE(regex_filters) };
+const struct jf_filter_table jf_regex_filters = {regex_filters, ARRAY_SIZE(regex_filters)};

@@ -29,10 +29,12 @@ static json_t *map_attribute(json_t *items, json_t *jattr, json_t *dflt, struct 
 	json_t *out = json_array(), *x, *v;
 	size_t i;
 
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		v = jf_attr(x, json_string_value(jattr));
 		if (!v && !dflt) {
-			buf_setf(err, "map: an item has no attribute '%s'", json_string_value(jattr));
+			buf_setf(err, "map: an item has no attribute '%s'",
+				 json_string_value(jattr));
 			json_decref(out);
 			return NULL;
 		}
@@ -49,12 +51,14 @@ static json_t *map_filter(json_t *items, const struct jinja_call *call, struct b
 	size_t i;
 
 	if (!json_is_string(jname) || !(fn = jinja_filter_find(json_string_value(jname)))) {
-		buf_setf(err, "No filter named '%s'.", json_is_string(jname) ? json_string_value(jname) : "");
+		buf_setf(err, "No filter named '%s'.",
+			 json_is_string(jname) ? json_string_value(jname) : "");
 		return NULL;
 	}
 	sub_call(&sub, call, 1);
 	out = json_array();
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		v = fn(x, &sub, err);
 		if (!v) {
 			json_decref(out);
@@ -97,17 +101,21 @@ static json_t *select_items(json_t *input, const struct jinja_call *call, struct
 	if (!items)
 		return jf_type_error(err, want ? "select" : "reject", "a list", input);
 	if (by_attr && !json_is_string(jattr = json_array_get(call->args, 0))) {
-		buf_setf(err, "%s: an attribute name is required", want ? "selectattr" : "rejectattr");
+		buf_setf(err, "%s: an attribute name is required",
+			 want ? "selectattr" : "rejectattr");
 		goto out;
 	}
 	jname = json_array_get(call->args, by_attr);
-	if (jname && !(fn = jinja_test_find(json_string_value(jname) ? json_string_value(jname) : ""))) {
-		buf_setf(err, "No test named '%s'.", json_string_value(jname) ? json_string_value(jname) : "");
+	if (jname &&
+	    !(fn = jinja_test_find(json_string_value(jname) ? json_string_value(jname) : ""))) {
+		buf_setf(err, "No test named '%s'.",
+			 json_string_value(jname) ? json_string_value(jname) : "");
 		goto out;
 	}
 	sub_call(&sub, call, (size_t)by_attr + 1);
 	out = json_array();
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		v = jattr ? jf_attr(x, json_string_value(jattr)) : x;
 		r = fn ? fn(v, &sub, err) : jf_truthy(v);
 		if (r < 0) {
@@ -145,11 +153,11 @@ static json_t *f_rejectattr(json_t *input, const struct jinja_call *call, struct
 }
 
 static const struct jf_filter seq_filters[] = {
-	{ "map", f_map },
-	{ "select", f_select },
-	{ "reject", f_reject },
-	{ "selectattr", f_selectattr },
-	{ "rejectattr", f_rejectattr },
+	{"map", f_map},
+	{"select", f_select},
+	{"reject", f_reject},
+	{"selectattr", f_selectattr},
+	{"rejectattr", f_rejectattr},
 };
 
-const struct jf_filter_table jf_seq_filters = { seq_filters, ARRAY_SIZE(seq_filters) };
+const struct jf_filter_table jf_seq_filters = {seq_filters, ARRAY_SIZE(seq_filters)};

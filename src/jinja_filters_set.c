@@ -24,7 +24,8 @@ static int has(const json_t *list, const json_t *x, const char *attr, int casefo
 	size_t i;
 	json_t *y;
 
-	json_array_foreach(list, i, y) {
+	json_array_foreach(list, i, y)
+	{
 		if (attr) {
 			json_t *ka = jf_attr((json_t *)x, attr), *kb = jf_attr(y, attr);
 
@@ -43,9 +44,7 @@ static void add_unique(json_t *out, json_t *list, const char *attr, int casefold
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(list, i, x)
-		if (!has(out, x, attr, casefold))
-			json_array_append(out, x);
+	json_array_foreach(list, i, x) if (!has(out, x, attr, casefold)) json_array_append(out, x);
 }
 
 static json_t *list_arg(json_t *v, const char *filter, struct buf *err)
@@ -100,9 +99,8 @@ static json_t *op_intersect(json_t *a, json_t *b)
 	json_t *out = json_array(), *x;
 	size_t i;
 
-	json_array_foreach(a, i, x)
-		if (has(b, x, NULL, 0) && !has(out, x, NULL, 0))
-			json_array_append(out, x);
+	json_array_foreach(a, i, x) if (has(b, x, NULL, 0) && !has(out, x, NULL, 0))
+		json_array_append(out, x);
 	return out;
 }
 
@@ -111,9 +109,8 @@ static json_t *op_difference(json_t *a, json_t *b)
 	json_t *out = json_array(), *x;
 	size_t i;
 
-	json_array_foreach(a, i, x)
-		if (!has(b, x, NULL, 0) && !has(out, x, NULL, 0))
-			json_array_append(out, x);
+	json_array_foreach(a, i, x) if (!has(b, x, NULL, 0) && !has(out, x, NULL, 0))
+		json_array_append(out, x);
 	return out;
 }
 
@@ -142,8 +139,7 @@ static json_t *f_difference(json_t *input, const struct jinja_call *call, struct
 	return two_lists(input, call, err, "difference", op_difference);
 }
 
-static json_t *f_symmetric_difference(json_t *input, const struct jinja_call *call,
-				      struct buf *err)
+static json_t *f_symmetric_difference(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	return two_lists(input, call, err, "symmetric_difference", op_symmetric);
 }
@@ -187,7 +183,8 @@ static json_t *merge_dicts(json_t *x, json_t *y, int recursive, enum list_merge 
 	json_t *out = json_copy(x), *xv, *yv;
 	const char *k;
 
-	json_object_foreach(y, k, yv) {
+	json_object_foreach(y, k, yv)
+	{
 		xv = json_object_get(out, k);
 		if (json_is_object(xv) && json_is_object(yv) && recursive)
 			json_object_set_new(out, k, merge_dicts(xv, yv, recursive, how));
@@ -201,8 +198,8 @@ static json_t *merge_dicts(json_t *x, json_t *y, int recursive, enum list_merge 
 
 static int list_merge_mode(json_t *v, enum list_merge *how, struct buf *err)
 {
-	static const char *const names[] = { "replace", "keep", "append", "prepend",
-					     "append_rp", "prepend_rp" };
+	static const char *const names[] = {"replace", "keep",	    "append",
+					    "prepend", "append_rp", "prepend_rp"};
 	size_t i;
 
 	*how = LM_REPLACE;
@@ -214,7 +211,8 @@ static int list_merge_mode(json_t *v, enum list_merge *how, struct buf *err)
 			return 0;
 		}
 	}
-	buf_setf(err, "'%s' is not a valid list_merge value", json_is_string(v) ? json_string_value(v) : "?");
+	buf_setf(err, "'%s' is not a valid list_merge value",
+		 json_is_string(v) ? json_string_value(v) : "?");
 	return -1;
 }
 
@@ -228,8 +226,7 @@ static void collect_dicts(json_t *out, json_t *v)
 		json_array_append(out, v);
 		return;
 	}
-	json_array_foreach(v, i, x)
-		collect_dicts(out, x);
+	json_array_foreach(v, i, x) collect_dicts(out, x);
 }
 
 static json_t *f_combine(json_t *input, const struct jinja_call *call, struct buf *err)
@@ -244,7 +241,8 @@ static json_t *f_combine(json_t *input, const struct jinja_call *call, struct bu
 	collect_dicts(dicts, input);
 	collect_dicts(dicts, call->args);
 	acc = json_object();
-	json_array_foreach(dicts, i, d) {
+	json_array_foreach(dicts, i, d)
+	{
 		if (!json_is_object(d)) {
 			buf_setf(err, "failed to combine variables, expected dicts but got a '%s'",
 				 jf_type_name(d));
@@ -262,12 +260,12 @@ out:
 }
 
 static const struct jf_filter set_filters[] = {
-	{ "unique", f_unique },
-	{ "union", f_union },
-	{ "intersect", f_intersect },
-	{ "difference", f_difference },
-	{ "symmetric_difference", f_symmetric_difference },
-	{ "combine", f_combine },
+	{"unique", f_unique},
+	{"union", f_union},
+	{"intersect", f_intersect},
+	{"difference", f_difference},
+	{"symmetric_difference", f_symmetric_difference},
+	{"combine", f_combine},
 };
 
-const struct jf_filter_table jf_set_filters = { set_filters, ARRAY_SIZE(set_filters) };
+const struct jf_filter_table jf_set_filters = {set_filters, ARRAY_SIZE(set_filters)};

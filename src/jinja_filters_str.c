@@ -19,7 +19,7 @@
 /* Ansible's bool: "yes", "on", "1", "true" (any case) and 1 are true. */
 static json_t *f_bool(json_t *input, const struct jinja_call *call, struct buf *err)
 {
-	static const char *const yes[] = { "yes", "on", "1", "true" };
+	static const char *const yes[] = {"yes", "on", "1", "true"};
 	size_t i;
 
 	(void)call;
@@ -49,7 +49,10 @@ static int parse_int(const char *s, int base, long long *out)
 	if (*p == '+' || *p == '-')
 		neg = *p++ == '-';
 	if (p[0] == '0' && p[1]) {
-		int c = tolower((unsigned char)p[1]), b = c == 'x' ? 16 : c == 'o' ? 8 : c == 'b' ? 2 : 0;
+		int c = tolower((unsigned char)p[1]), b = c == 'x'   ? 16
+							  : c == 'o' ? 8
+							  : c == 'b' ? 2
+								     : 0;
 
 		if (b && (base == b || base == 0)) {
 			base = b;
@@ -189,8 +192,8 @@ static json_t *f_round(json_t *input, const struct jinja_call *call, struct buf 
 
 	if (!jf_is_number(input))
 		return jf_type_error(err, "round", "a number", input);
-	if (!method || (strcmp(method, "common") && strcmp(method, "floor") &&
-			strcmp(method, "ceil"))) {
+	if (!method ||
+	    (strcmp(method, "common") && strcmp(method, "floor") && strcmp(method, "ceil"))) {
 		buf_setf(err, "method must be common, ceil or floor");
 		return NULL;
 	}
@@ -422,7 +425,8 @@ static json_t *f_join(json_t *input, const struct jinja_call *call, struct buf *
 
 	if (!items)
 		return jf_type_error(err, "join", "a list", input);
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		if (i && json_is_string(jsep))
 			buf_addstr(&out, json_string_value(jsep));
 		if (json_is_string(jattr))
@@ -445,12 +449,14 @@ static json_t *f_wordcount(json_t *input, const struct jinja_call *call, struct 
 	if (!want_str(input, "wordcount", err))
 		return NULL;
 	for (s = json_string_value(input); *s;) {
-		while (*s && !isalnum((unsigned char)*s) && *s != '_' && !((unsigned char)*s & 0x80))
+		while (*s && !isalnum((unsigned char)*s) && *s != '_' &&
+		       !((unsigned char)*s & 0x80))
 			s++;
 		if (!*s)
 			break;
 		n++;
-		while (*s && (isalnum((unsigned char)*s) || *s == '_' || ((unsigned char)*s & 0x80)))
+		while (*s &&
+		       (isalnum((unsigned char)*s) || *s == '_' || ((unsigned char)*s & 0x80)))
 			s++;
 	}
 	return json_integer(n);
@@ -482,16 +488,25 @@ static json_t *f_center(json_t *input, const struct jinja_call *call, struct buf
 }
 
 static const struct jf_filter str_filters[] = {
-	{ "bool", f_bool },         { "int", f_int },
-	{ "float", f_float },       { "string", f_string },
-	{ "list", f_list },         { "length", f_length },
-	{ "count", f_length },      { "abs", f_abs },
-	{ "round", f_round },       { "lower", f_lower },
-	{ "upper", f_upper },       { "title", f_title },
-	{ "capitalize", f_capitalize }, { "trim", f_trim },
-	{ "replace", f_replace },   { "split", f_split },
-	{ "join", f_join },         { "wordcount", f_wordcount },
-	{ "center", f_center },
+	{"bool", f_bool},
+	{"int", f_int},
+	{"float", f_float},
+	{"string", f_string},
+	{"list", f_list},
+	{"length", f_length},
+	{"count", f_length},
+	{"abs", f_abs},
+	{"round", f_round},
+	{"lower", f_lower},
+	{"upper", f_upper},
+	{"title", f_title},
+	{"capitalize", f_capitalize},
+	{"trim", f_trim},
+	{"replace", f_replace},
+	{"split", f_split},
+	{"join", f_join},
+	{"wordcount", f_wordcount},
+	{"center", f_center},
 };
 
-const struct jf_filter_table jf_str_filters = { str_filters, ARRAY_SIZE(str_filters) };
+const struct jf_filter_table jf_str_filters = {str_filters, ARRAY_SIZE(str_filters)};

@@ -205,11 +205,9 @@ struct comment_style {
 static json_t *f_comment(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	static const struct comment_style styles[] = {
-		{ "plain", "", "#", "# ", "#", "" },
-		{ "erlang", "", "%", "% ", "%", "" },
-		{ "c", "", "//", "// ", "//", "" },
-		{ "cblock", "/*", "", " * ", "", " */" },
-		{ "xml", "<!--", "", " - ", "", "-->" },
+		{"plain", "", "#", "# ", "#", ""},     {"erlang", "", "%", "% ", "%", ""},
+		{"c", "", "//", "// ", "//", ""},      {"cblock", "/*", "", " * ", "", " */"},
+		{"xml", "<!--", "", " - ", "", "-->"},
 	};
 	json_t *jstyle = jf_arg(call, 0, "style");
 	const char *name = json_is_string(jstyle) ? json_string_value(jstyle) : "plain";
@@ -285,7 +283,8 @@ static json_t *f_urlencode(json_t *input, const struct jinja_call *call, struct 
 	(void)call;
 	(void)err;
 	if (json_is_object(input)) {
-		json_object_foreach(input, k, v) {
+		json_object_foreach(input, k, v)
+		{
 			json_t *jk = json_string(k);
 
 			url_pair(&out, jk, v);
@@ -363,15 +362,15 @@ static json_t *f_checksum(json_t *input, const struct jinja_call *call, struct b
 
 struct crypt_algo {
 	const char *name, *id;
-	int rounds;       /* passlib's default, 0: no rounds= field */
+	int rounds;	  /* passlib's default, 0: no rounds= field */
 	size_t salt_size; /* passlib's default salt length */
 };
 
 static const struct crypt_algo crypt_algos[] = {
-	{ "sha512", "6", 656000, 16 },
-	{ "sha256", "5", 535000, 16 },
-	{ "md5", "1", 0, 8 },
-	{ "md5_crypt", "1", 0, 8 },
+	{"sha512", "6", 656000, 16},
+	{"sha256", "5", 535000, 16},
+	{"md5", "1", 0, 8},
+	{"md5_crypt", "1", 0, 8},
 };
 
 static void random_salt(struct buf *out, size_t n)
@@ -458,14 +457,21 @@ static json_t *f_human_readable(json_t *input, const struct jinja_call *call, st
 }
 
 static const struct jf_filter text_filters[] = {
-	{ "basename", f_basename },     { "dirname", f_dirname },
-	{ "expanduser", f_expanduser }, { "realpath", f_realpath },
-	{ "splitext", f_splitext },     { "quote", f_quote },
-	{ "indent", f_indent },         { "comment", f_comment },
-	{ "urlencode", f_urlencode },   { "b64encode", f_b64encode },
-	{ "b64decode", f_b64decode },   { "hash", f_hash },
-	{ "checksum", f_checksum },     { "password_hash", f_password_hash },
-	{ "human_readable", f_human_readable },
+	{"basename", f_basename},
+	{"dirname", f_dirname},
+	{"expanduser", f_expanduser},
+	{"realpath", f_realpath},
+	{"splitext", f_splitext},
+	{"quote", f_quote},
+	{"indent", f_indent},
+	{"comment", f_comment},
+	{"urlencode", f_urlencode},
+	{"b64encode", f_b64encode},
+	{"b64decode", f_b64decode},
+	{"hash", f_hash},
+	{"checksum", f_checksum},
+	{"password_hash", f_password_hash},
+	{"human_readable", f_human_readable},
 };
 
-const struct jf_filter_table jf_text_filters = { text_filters, ARRAY_SIZE(text_filters) };
+const struct jf_filter_table jf_text_filters = {text_filters, ARRAY_SIZE(text_filters)};

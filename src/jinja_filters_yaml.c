@@ -62,9 +62,8 @@ static void emit_scalar(struct yaml_out *y, const char *s, int plain_ok)
 
 static void emit_string(struct yaml_out *y, const char *s)
 {
-	int implicit = *s == '\0' ||
-		       pcre2_match(y->implicit, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0, y->md,
-				   NULL) >= 0;
+	int implicit = *s == '\0' || pcre2_match(y->implicit, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED,
+						 0, 0, y->md, NULL) >= 0;
 
 	emit_scalar(y, s, !implicit);
 }
@@ -103,14 +102,10 @@ static int flow_style(struct yaml_out *y, json_t *v)
 	if (y->flow >= 0)
 		return y->flow;
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			if (is_collection(x))
-				return 0;
+		json_array_foreach(v, i, x) if (is_collection(x)) return 0;
 		return 1;
 	}
-	json_object_foreach(v, k, x)
-		if (is_collection(x))
-			return 0;
+	json_object_foreach(v, k, x) if (is_collection(x)) return 0;
 	return 1;
 }
 
@@ -129,8 +124,7 @@ static void emit_mapping(struct yaml_out *y, json_t *v)
 	yaml_event_t ev;
 	json_t *x;
 
-	json_object_foreach(v, k, x)
-		keys[i++] = k;
+	json_object_foreach(v, k, x) keys[i++] = k;
 	qsort(keys, n, sizeof(*keys), cmp_keys);
 	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
 					    flow_style(y, v) ? YAML_FLOW_MAPPING_STYLE
@@ -158,8 +152,7 @@ static void emit_value(struct yaml_out *y, json_t *v)
 						     flow_style(y, v) ? YAML_FLOW_SEQUENCE_STYLE
 								      : YAML_BLOCK_SEQUENCE_STYLE);
 		emit(y, &ev);
-		json_array_foreach(v, i, x)
-			emit_value(y, x);
+		json_array_foreach(v, i, x) emit_value(y, x);
 		yaml_sequence_end_event_initialize(&ev);
 		emit(y, &ev);
 	} else if (json_is_string(v)) {
@@ -194,14 +187,14 @@ static json_t *dump_yaml(json_t *input, const struct jinja_call *call, int inden
 	json_t *ji = json_object_get(call->kwargs, "indent");
 	json_t *jw = json_object_get(call->kwargs, "width");
 	json_t *jf = json_object_get(call->kwargs, "default_flow_style");
-	struct yaml_out y = { .flow = jf ? (json_is_null(jf) ? -1 : jf_truthy(jf)) : flow };
+	struct yaml_out y = {.flow = jf ? (json_is_null(jf) ? -1 : jf_truthy(jf)) : flow};
 	struct buf out = BUF_INIT;
 	size_t off;
 	int ecode;
 	json_t *r = NULL;
 
-	y.implicit = pcre2_compile((PCRE2_SPTR)implicit_re, PCRE2_ZERO_TERMINATED, 0, &ecode,
-				   &off, NULL);
+	y.implicit = pcre2_compile((PCRE2_SPTR)implicit_re, PCRE2_ZERO_TERMINATED, 0, &ecode, &off,
+				   NULL);
 	if (!y.implicit)
 		BUG("to_yaml: bad resolver pattern at %zu", off);
 	y.md = pcre2_match_data_create_from_pattern(y.implicit, NULL);
@@ -245,16 +238,16 @@ static json_t *f_from_yaml(json_t *input, const struct jinja_call *call, struct 
 	(void)call;
 	if (!json_is_string(input))
 		return json_incref(input);
-	if (yaml_load_string("<from_yaml>", json_string_value(input), json_string_length(input),
-			     &r, err) < 0)
+	if (yaml_load_string("<from_yaml>", json_string_value(input), json_string_length(input), &r,
+			     err) < 0)
 		return NULL;
 	return r;
 }
 
 static const struct jf_filter yaml_filters[] = {
-	{ "to_yaml", f_to_yaml },
-	{ "to_nice_yaml", f_to_nice_yaml },
-	{ "from_yaml", f_from_yaml },
+	{"to_yaml", f_to_yaml},
+	{"to_nice_yaml", f_to_nice_yaml},
+	{"from_yaml", f_from_yaml},
 };
 
-const struct jf_filter_table jf_yaml_filters = { yaml_filters, ARRAY_SIZE(yaml_filters) };
+const struct jf_filter_table jf_yaml_filters = {yaml_filters, ARRAY_SIZE(yaml_filters)};

@@ -22,13 +22,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/*
- * The engine (jinja.c) lands separately; until it does, the template and
- * vars lookups must not break the link of everything else.
- */
-#pragma weak jinja_render_text
-#pragma weak jinja_render_tree
-
 /* Every term must be a string; returns its text or NULL with err set. */
 static const char *term_str(json_t *term, const char *lookup, struct buf *err)
 {
@@ -44,7 +37,8 @@ static json_t *l_env(const struct jinja_call *call, struct buf *err)
 	const char *name, *v;
 	size_t i;
 
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (!(name = term_str(term, "env", err))) {
 			json_decref(out);
 			return NULL;
@@ -118,8 +112,10 @@ static json_t *l_file(const struct jinja_call *call, struct buf *err)
 	char *text;
 	size_t i;
 
-	json_array_foreach(call->args, i, term) {
-		if (!(name = term_str(term, "file", err)) || !(text = read_term(call->ctx, name, err))) {
+	json_array_foreach(call->args, i, term)
+	{
+		if (!(name = term_str(term, "file", err)) ||
+		    !(text = read_term(call->ctx, name, err))) {
 			json_decref(out);
 			out = NULL;
 			break;
@@ -143,13 +139,10 @@ static json_t *l_template(const struct jinja_call *call, struct buf *err)
 	size_t i;
 	int r;
 
-	if (!jinja_render_text) {
-		buf_setf(err, "lookup('template'): the template engine is not built in");
-		json_decref(out);
-		return NULL;
-	}
-	json_array_foreach(call->args, i, term) {
-		if (!(name = term_str(term, "template", err)) || !(text = read_term(call->ctx, name, err))) {
+	json_array_foreach(call->args, i, term)
+	{
+		if (!(name = term_str(term, "template", err)) ||
+		    !(text = read_term(call->ctx, name, err))) {
 			json_decref(out);
 			out = NULL;
 			break;
@@ -195,7 +188,8 @@ static json_t *run_terms(const struct jinja_call *call, struct buf *err, const c
 	size_t i;
 	int rc;
 
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (!(cmd = term_str(term, lookup, err)))
 			goto fail;
 		buf_reset(&b);
@@ -233,7 +227,7 @@ static json_t *l_lines(const struct jinja_call *call, struct buf *err)
 /* The files (not folders) a pattern matches in the first search folder with any. */
 static void glob_term(const struct jinja_ctx *ctx, const char *pattern, json_t *out)
 {
-	const char *const cwd[] = { ".", NULL };
+	const char *const cwd[] = {".", NULL};
 	const char *const *dir = ctx && ctx->search_paths ? ctx->search_paths : cwd;
 	struct stat st;
 	glob_t g;
@@ -264,7 +258,8 @@ static json_t *l_fileglob(const struct jinja_call *call, struct buf *err)
 	const char *pattern;
 	size_t i;
 
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (!(pattern = term_str(term, "fileglob", err))) {
 			json_decref(out);
 			return NULL;
@@ -280,7 +275,8 @@ static json_t *l_vars(const struct jinja_call *call, struct buf *err)
 	const char *name;
 	size_t i;
 
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (!(name = term_str(term, "vars", err)))
 			goto fail;
 		v = call->ctx ? json_object_get(call->ctx->vars, name) : NULL;
@@ -288,10 +284,8 @@ static json_t *l_vars(const struct jinja_call *call, struct buf *err)
 			buf_setf(err, "No variable found with this name: %s", name);
 			goto fail;
 		}
-		if (v && jinja_render_tree)
-			v = jinja_render_tree(call->ctx, v, err);
-		else
-			v = json_incref(v ? v : dflt);
+		/* A variable's value is a template too, as Ansible renders it. */
+		v = v ? jinja_render_tree(call->ctx, v, err) : json_incref(dflt);
 		if (!v)
 			goto fail;
 		json_array_append_new(out, v);
@@ -309,7 +303,8 @@ static json_t *l_items(const struct jinja_call *call, struct buf *err)
 	size_t i;
 
 	(void)err;
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (json_is_array(term))
 			json_array_extend(out, term);
 		else
@@ -330,7 +325,8 @@ static json_t *l_dict(const struct jinja_call *call, struct buf *err)
 	const char *k;
 	size_t i;
 
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (!json_is_object(term)) {
 			buf_setf(err, "with_dict expects a dict");
 			json_decref(out);
@@ -369,7 +365,8 @@ static json_t *l_together(const struct jinja_call *call, struct buf *err)
 	json_t *out = json_array(), *l;
 	size_t i, j, n = 0;
 
-	json_array_foreach(call->args, i, l) {
+	json_array_foreach(call->args, i, l)
+	{
 		if (!json_is_array(l)) {
 			buf_setf(err, "with_together requires at least one element in each list");
 			json_decref(out);
@@ -381,7 +378,8 @@ static json_t *l_together(const struct jinja_call *call, struct buf *err)
 	for (j = 0; j < n; j++) {
 		json_t *row = json_array();
 
-		json_array_foreach(call->args, i, l) {
+		json_array_foreach(call->args, i, l)
+		{
 			json_t *x = json_array_get(l, j);
 
 			json_array_append_new(row, x ? json_incref(x) : json_null());
@@ -397,15 +395,18 @@ static json_t *l_nested(const struct jinja_call *call, struct buf *err)
 	json_t *rows = json_pack("[[]]"), *l, *next, *row, *x;
 	size_t i, r, j;
 
-	json_array_foreach(call->args, i, l) {
+	json_array_foreach(call->args, i, l)
+	{
 		if (!json_is_array(l)) {
 			buf_setf(err, "with_nested requires lists, got %s", jf_type_name(l));
 			json_decref(rows);
 			return NULL;
 		}
 		next = json_array();
-		json_array_foreach(rows, r, row) {
-			json_array_foreach(l, j, x) {
+		json_array_foreach(rows, r, row)
+		{
+			json_array_foreach(l, j, x)
+			{
 				json_t *nr = json_copy(row);
 
 				if (json_is_array(x))
@@ -522,7 +523,10 @@ static int seq_format(struct buf *out, const char *fmt, long long n, struct buf 
 			return -1;
 		}
 		if (*p == 'o' || *p == 'x' || *p == 'X')
-			snprintf(digits, sizeof(digits), *p == 'o' ? "%llo" : *p == 'x' ? "%llx" : "%llX",
+			snprintf(digits, sizeof(digits),
+				 *p == 'o'   ? "%llo"
+				 : *p == 'x' ? "%llx"
+					     : "%llX",
 				 n < 0 ? (unsigned long long)-n : (unsigned long long)n);
 		else
 			snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
@@ -565,7 +569,7 @@ static int seq_check(struct seq *q, struct buf *err)
 
 static int seq_term(json_t *out, const char *term, struct buf *err)
 {
-	struct seq q = { 1, 0, 1, 0, 0, 0, NULL };
+	struct seq q = {1, 0, 1, 0, 0, 0, NULL};
 	struct buf fmt = BUF_INIT, item = BUF_INIT;
 	long long i;
 	int r;
@@ -594,7 +598,8 @@ static json_t *l_sequence(const struct jinja_call *call, struct buf *err)
 	const char *s;
 	size_t i;
 
-	json_array_foreach(call->args, i, term) {
+	json_array_foreach(call->args, i, term)
+	{
 		if (!(s = term_str(term, "sequence", err)) || seq_term(out, s, err) < 0) {
 			json_decref(out);
 			return NULL;
@@ -612,17 +617,17 @@ static void ff_candidates(json_t *term, json_t *out)
 	if (json_is_string(term)) {
 		json_array_append(out, term);
 	} else if (json_is_array(term)) {
-		json_array_foreach(term, i, f)
-			ff_candidates(f, out);
+		json_array_foreach(term, i, f) ff_candidates(f, out);
 	} else if (json_is_object(term)) {
 		files = json_object_get(term, "files");
 		paths = json_object_get(term, "paths");
-		json_array_foreach(files, i, f) {
+		json_array_foreach(files, i, f)
+		{
 			if (!json_array_size(paths))
 				json_array_append(out, f);
-			json_array_foreach(paths, j, p)
-				json_array_append_new(out, json_sprintf("%s/%s", json_string_value(p),
-									json_string_value(f)));
+			json_array_foreach(paths, j, p) json_array_append_new(
+				out,
+				json_sprintf("%s/%s", json_string_value(p), json_string_value(f)));
 		}
 	}
 }
@@ -634,9 +639,7 @@ static int ff_skip(const struct jinja_call *call)
 
 	if (jf_truthy(json_object_get(call->kwargs, "skip")))
 		return 1;
-	json_array_foreach(call->args, i, t)
-		if (jf_truthy(json_object_get(t, "skip")))
-			return 1;
+	json_array_foreach(call->args, i, t) if (jf_truthy(json_object_get(t, "skip"))) return 1;
 	return 0;
 }
 
@@ -647,7 +650,8 @@ static json_t *l_first_found(const struct jinja_call *call, struct buf *err)
 	size_t i;
 
 	ff_candidates(call->args, cands);
-	json_array_foreach(cands, i, c) {
+	json_array_foreach(cands, i, c)
+	{
 		if (!json_is_string(c) || !(path = find_file(call->ctx, json_string_value(c))))
 			continue;
 		/* Ansible returns the joined path, made absolute but not resolved. */
@@ -669,8 +673,7 @@ static json_t *l_first_found(const struct jinja_call *call, struct buf *err)
 }
 
 /* One item of subelements: a copy without the sub-list, paired with each of its items. */
-static int sub_item(json_t *out, json_t *item, const char *path, int skip_missing,
-		    struct buf *err)
+static int sub_item(json_t *out, json_t *item, const char *path, int skip_missing, struct buf *err)
 {
 	json_t *copy = json_deep_copy(item), *parent = copy, *list = NULL, *x;
 	const char *p = path, *dot;
@@ -696,8 +699,7 @@ static int sub_item(json_t *out, json_t *item, const char *path, int skip_missin
 		parent = x;
 	}
 	r = err->len ? -1 : 0;
-	json_array_foreach(list, i, x)
-		json_array_append_new(out, json_pack("[OO]", copy, x));
+	json_array_foreach(list, i, x) json_array_append_new(out, json_pack("[OO]", copy, x));
 	json_decref(list);
 	json_decref(copy);
 	return r;
@@ -718,7 +720,8 @@ static json_t *l_subelements(const struct jinja_call *call, struct buf *err)
 	}
 	buf_reset(err);
 	out = json_array();
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		if (json_is_true(json_object_get(item, "skipped")))
 			continue;
 		if (sub_item(out, item, json_string_value(path), skip, err) < 0) {
@@ -730,22 +733,22 @@ static json_t *l_subelements(const struct jinja_call *call, struct buf *err)
 }
 
 static const struct jf_lookup lookups[] = {
-	{ "env", l_env },
-	{ "file", l_file },
-	{ "template", l_template },
-	{ "pipe", l_pipe },
-	{ "lines", l_lines },
-	{ "fileglob", l_fileglob },
-	{ "vars", l_vars },
-	{ "items", l_items },
-	{ "list", l_list },
-	{ "dict", l_dict },
-	{ "indexed_items", l_indexed_items },
-	{ "together", l_together },
-	{ "nested", l_nested },
-	{ "sequence", l_sequence },
-	{ "first_found", l_first_found },
-	{ "subelements", l_subelements },
+	{"env", l_env},
+	{"file", l_file},
+	{"template", l_template},
+	{"pipe", l_pipe},
+	{"lines", l_lines},
+	{"fileglob", l_fileglob},
+	{"vars", l_vars},
+	{"items", l_items},
+	{"list", l_list},
+	{"dict", l_dict},
+	{"indexed_items", l_indexed_items},
+	{"together", l_together},
+	{"nested", l_nested},
+	{"sequence", l_sequence},
+	{"first_found", l_first_found},
+	{"subelements", l_subelements},
 };
 
 jinja_lookup_fn jinja_lookup_find(const char *name)

@@ -19,16 +19,57 @@
 #define TEST(name) static int name(json_t *in, const struct jinja_call *call, struct buf *err)
 #define UNUSED_ARGS ((void)call, (void)err)
 
-TEST(t_defined) { UNUSED_ARGS; return in != NULL; }
-TEST(t_undefined) { UNUSED_ARGS; return in == NULL; }
-TEST(t_none) { UNUSED_ARGS; return json_is_null(in); }
-TEST(t_string) { UNUSED_ARGS; return json_is_string(in); }
-TEST(t_number) { UNUSED_ARGS; return jf_is_number(in); }
-TEST(t_integer) { UNUSED_ARGS; return json_is_integer(in); }
-TEST(t_float) { UNUSED_ARGS; return json_is_real(in); }
-TEST(t_boolean) { UNUSED_ARGS; return json_is_boolean(in); }
-TEST(t_mapping) { UNUSED_ARGS; return json_is_object(in); }
-TEST(t_false) { UNUSED_ARGS; (void)in; return 0; }
+TEST(t_defined)
+{
+	UNUSED_ARGS;
+	return in != NULL;
+}
+TEST(t_undefined)
+{
+	UNUSED_ARGS;
+	return in == NULL;
+}
+TEST(t_none)
+{
+	UNUSED_ARGS;
+	return json_is_null(in);
+}
+TEST(t_string)
+{
+	UNUSED_ARGS;
+	return json_is_string(in);
+}
+TEST(t_number)
+{
+	UNUSED_ARGS;
+	return jf_is_number(in);
+}
+TEST(t_integer)
+{
+	UNUSED_ARGS;
+	return json_is_integer(in);
+}
+TEST(t_float)
+{
+	UNUSED_ARGS;
+	return json_is_real(in);
+}
+TEST(t_boolean)
+{
+	UNUSED_ARGS;
+	return json_is_boolean(in);
+}
+TEST(t_mapping)
+{
+	UNUSED_ARGS;
+	return json_is_object(in);
+}
+TEST(t_false)
+{
+	UNUSED_ARGS;
+	(void)in;
+	return 0;
+}
 
 TEST(t_iterable)
 {
@@ -46,9 +87,21 @@ static int result_flag(json_t *in, const char *test, const char *key, struct buf
 	return jf_truthy(json_object_get(in, key));
 }
 
-TEST(t_failed) { (void)call; return result_flag(in, "failed", "failed", err); }
-TEST(t_skipped) { (void)call; return result_flag(in, "skipped", "skipped", err); }
-TEST(t_unreachable) { (void)call; return result_flag(in, "unreachable", "unreachable", err); }
+TEST(t_failed)
+{
+	(void)call;
+	return result_flag(in, "failed", "failed", err);
+}
+TEST(t_skipped)
+{
+	(void)call;
+	return result_flag(in, "skipped", "skipped", err);
+}
+TEST(t_unreachable)
+{
+	(void)call;
+	return result_flag(in, "unreachable", "unreachable", err);
+}
 
 TEST(t_succeeded)
 {
@@ -69,16 +122,14 @@ TEST(t_changed)
 	if (r != 0 || json_object_get(in, "changed"))
 		return r;
 	results = json_object_get(in, "results");
-	json_array_foreach(results, i, x)
-		if (jf_truthy(json_object_get(x, "changed")))
-			return 1;
+	json_array_foreach(results, i, x) if (jf_truthy(json_object_get(x, "changed"))) return 1;
 	return 0;
 }
 
-static int regex_test(json_t *in, const struct jinja_call *call, struct buf *err,
-		      const char *mode)
+static int regex_test(json_t *in, const struct jinja_call *call, struct buf *err, const char *mode)
 {
-	json_t *pat = jf_arg(call, 0, "pattern"), *jmode = json_object_get(call->kwargs, "match_type");
+	json_t *pat = jf_arg(call, 0, "pattern"),
+	       *jmode = json_object_get(call->kwargs, "match_type");
 	struct buf s = BUF_INIT;
 	int r;
 
@@ -96,9 +147,18 @@ static int regex_test(json_t *in, const struct jinja_call *call, struct buf *err
 	return r;
 }
 
-TEST(t_match) { return regex_test(in, call, err, "match"); }
-TEST(t_search) { return regex_test(in, call, err, "search"); }
-TEST(t_regex) { return regex_test(in, call, err, NULL); }
+TEST(t_match)
+{
+	return regex_test(in, call, err, "match");
+}
+TEST(t_search)
+{
+	return regex_test(in, call, err, "search");
+}
+TEST(t_regex)
+{
+	return regex_test(in, call, err, NULL);
+}
 
 TEST(t_in)
 {
@@ -115,7 +175,7 @@ TEST(t_contains)
 /* convert_bool=True reads strings as Ansible's boolean() does, loosely. */
 TEST(t_truthy)
 {
-	static const char *const yes[] = { "y", "yes", "on", "1", "true", "t" };
+	static const char *const yes[] = {"y", "yes", "on", "1", "true", "t"};
 	size_t i;
 
 	(void)err;
@@ -129,10 +189,21 @@ TEST(t_truthy)
 	return 0;
 }
 
-TEST(t_falsy) { return !t_truthy(in, call, err); }
+TEST(t_falsy)
+{
+	return !t_truthy(in, call, err);
+}
 
-TEST(t_eq) { (void)err; return jf_equal(in, jf_arg(call, 0, "other")); }
-TEST(t_ne) { (void)err; return !jf_equal(in, jf_arg(call, 0, "other")); }
+TEST(t_eq)
+{
+	(void)err;
+	return jf_equal(in, jf_arg(call, 0, "other"));
+}
+TEST(t_ne)
+{
+	(void)err;
+	return !jf_equal(in, jf_arg(call, 0, "other"));
+}
 
 static int ordered(json_t *in, const struct jinja_call *call, struct buf *err, int want_lt,
 		   int or_eq)
@@ -141,21 +212,34 @@ static int ordered(json_t *in, const struct jinja_call *call, struct buf *err, i
 
 	if (jf_compare(in, jf_arg(call, 0, "other"), 0, &c, err) < 0)
 		return -1;
-	return (want_lt ? c < 0 : c > 0) || (or_eq && c == 0);
+	return (want_lt ? c < 0 : c > 0) || (or_eq &&c == 0);
 }
 
-TEST(t_lt) { return ordered(in, call, err, 1, 0); }
-TEST(t_le) { return ordered(in, call, err, 1, 1); }
-TEST(t_gt) { return ordered(in, call, err, 0, 0); }
-TEST(t_ge) { return ordered(in, call, err, 0, 1); }
+TEST(t_lt)
+{
+	return ordered(in, call, err, 1, 0);
+}
+TEST(t_le)
+{
+	return ordered(in, call, err, 1, 1);
+}
+TEST(t_gt)
+{
+	return ordered(in, call, err, 0, 0);
+}
+TEST(t_ge)
+{
+	return ordered(in, call, err, 0, 1);
+}
 
 static int modulo(json_t *in, double by, struct buf *err, double *rem)
 {
 	double x = jf_number(in);
 
 	if (!jf_is_number(in) || by == 0) {
-		buf_setf(err, by == 0 ? "integer division or modulo by zero"
-				      : "unsupported operand type(s) for %%: '%s' and 'int'",
+		buf_setf(err,
+			 by == 0 ? "integer division or modulo by zero"
+				 : "unsupported operand type(s) for %%: '%s' and 'int'",
 			 jf_type_name(in));
 		return -1;
 	}
@@ -198,16 +282,20 @@ static int all_in(json_t *a, json_t *b, struct buf *err)
 			 jf_type_name(b));
 		r = -1;
 	}
-	json_array_foreach(la, i, x)
-		if (r == 1 && !jf_contains(lb, x))
-			r = 0;
+	json_array_foreach(la, i, x) if (r == 1 && !jf_contains(lb, x)) r = 0;
 	json_decref(la);
 	json_decref(lb);
 	return r;
 }
 
-TEST(t_subset) { return all_in(in, jf_arg(call, 0, "b"), err); }
-TEST(t_superset) { return all_in(jf_arg(call, 0, "b"), in, err); }
+TEST(t_subset)
+{
+	return all_in(in, jf_arg(call, 0, "b"), err);
+}
+TEST(t_superset)
+{
+	return all_in(jf_arg(call, 0, "b"), in, err);
+}
 
 /* str.isupper()/islower(): some cased letter, none of the other case. */
 static int cased(json_t *in, int (*want)(int), int (*other)(int))
@@ -225,8 +313,16 @@ static int cased(json_t *in, int (*want)(int), int (*other)(int))
 	return seen && !bad;
 }
 
-TEST(t_upper) { UNUSED_ARGS; return in && cased(in, isupper, islower); }
-TEST(t_lower) { UNUSED_ARGS; return in && cased(in, islower, isupper); }
+TEST(t_upper)
+{
+	UNUSED_ARGS;
+	return in && cased(in, isupper, islower);
+}
+TEST(t_lower)
+{
+	UNUSED_ARGS;
+	return in && cased(in, islower, isupper);
+}
 
 TEST(t_sameas)
 {
@@ -256,43 +352,93 @@ static int path_test(json_t *in, int kind)
 	       (kind == 'd' && S_ISDIR(st.st_mode));
 }
 
-TEST(t_abs) { UNUSED_ARGS; return path_test(in, 'a'); }
-TEST(t_exists) { UNUSED_ARGS; return path_test(in, 'e'); }
-TEST(t_file) { UNUSED_ARGS; return path_test(in, 'f'); }
-TEST(t_directory) { UNUSED_ARGS; return path_test(in, 'd'); }
-TEST(t_link) { UNUSED_ARGS; return path_test(in, 'l'); }
+TEST(t_abs)
+{
+	UNUSED_ARGS;
+	return path_test(in, 'a');
+}
+TEST(t_exists)
+{
+	UNUSED_ARGS;
+	return path_test(in, 'e');
+}
+TEST(t_file)
+{
+	UNUSED_ARGS;
+	return path_test(in, 'f');
+}
+TEST(t_directory)
+{
+	UNUSED_ARGS;
+	return path_test(in, 'd');
+}
+TEST(t_link)
+{
+	UNUSED_ARGS;
+	return path_test(in, 'l');
+}
 
 static const struct jf_test core_tests[] = {
-	{ "defined", t_defined },     { "undefined", t_undefined },
-	{ "none", t_none },           { "string", t_string },
-	{ "number", t_number },       { "integer", t_integer },
-	{ "float", t_float },         { "boolean", t_boolean },
-	{ "mapping", t_mapping },     { "iterable", t_iterable },
-	{ "sequence", t_iterable },   { "callable", t_false },
-	{ "escaped", t_false },       { "failed", t_failed },
-	{ "failure", t_failed },      { "succeeded", t_succeeded },
-	{ "success", t_succeeded },   { "successful", t_succeeded },
-	{ "changed", t_changed },     { "change", t_changed },
-	{ "skipped", t_skipped },     { "skip", t_skipped },
-	{ "unreachable", t_unreachable }, { "match", t_match },
-	{ "search", t_search },       { "regex", t_regex },
-	{ "in", t_in },               { "contains", t_contains },
-	{ "truthy", t_truthy },       { "falsy", t_falsy },
-	{ "eq", t_eq },               { "equalto", t_eq },
-	{ "==", t_eq },               { "ne", t_ne },
-	{ "!=", t_ne },               { "lt", t_lt },
-	{ "lessthan", t_lt },         { "<", t_lt },
-	{ "le", t_le },               { "<=", t_le },
-	{ "gt", t_gt },               { "greaterthan", t_gt },
-	{ ">", t_gt },                { "ge", t_ge },
-	{ ">=", t_ge },               { "odd", t_odd },
-	{ "even", t_even },           { "divisibleby", t_divisibleby },
-	{ "subset", t_subset },       { "issubset", t_subset },
-	{ "superset", t_superset },   { "issuperset", t_superset },
-	{ "upper", t_upper },         { "lower", t_lower },
-	{ "sameas", t_sameas },       { "abs", t_abs },
-	{ "exists", t_exists },       { "file", t_file },
-	{ "directory", t_directory }, { "link", t_link },
+	{"defined", t_defined},
+	{"undefined", t_undefined},
+	{"none", t_none},
+	{"string", t_string},
+	{"number", t_number},
+	{"integer", t_integer},
+	{"float", t_float},
+	{"boolean", t_boolean},
+	{"mapping", t_mapping},
+	{"iterable", t_iterable},
+	{"sequence", t_iterable},
+	{"callable", t_false},
+	{"escaped", t_false},
+	{"failed", t_failed},
+	{"failure", t_failed},
+	{"succeeded", t_succeeded},
+	{"success", t_succeeded},
+	{"successful", t_succeeded},
+	{"changed", t_changed},
+	{"change", t_changed},
+	{"skipped", t_skipped},
+	{"skip", t_skipped},
+	{"unreachable", t_unreachable},
+	{"match", t_match},
+	{"search", t_search},
+	{"regex", t_regex},
+	{"in", t_in},
+	{"contains", t_contains},
+	{"truthy", t_truthy},
+	{"falsy", t_falsy},
+	{"eq", t_eq},
+	{"equalto", t_eq},
+	{"==", t_eq},
+	{"ne", t_ne},
+	{"!=", t_ne},
+	{"lt", t_lt},
+	{"lessthan", t_lt},
+	{"<", t_lt},
+	{"le", t_le},
+	{"<=", t_le},
+	{"gt", t_gt},
+	{"greaterthan", t_gt},
+	{">", t_gt},
+	{"ge", t_ge},
+	{">=", t_ge},
+	{"odd", t_odd},
+	{"even", t_even},
+	{"divisibleby", t_divisibleby},
+	{"subset", t_subset},
+	{"issubset", t_subset},
+	{"superset", t_superset},
+	{"issuperset", t_superset},
+	{"upper", t_upper},
+	{"lower", t_lower},
+	{"sameas", t_sameas},
+	{"abs", t_abs},
+	{"exists", t_exists},
+	{"file", t_file},
+	{"directory", t_directory},
+	{"link", t_link},
 };
 
-const struct jf_test_table jf_core_tests = { core_tests, ARRAY_SIZE(core_tests) };
+const struct jf_test_table jf_core_tests = {core_tests, ARRAY_SIZE(core_tests)};

@@ -31,7 +31,8 @@ static json_t *loose_parts(const char *s)
 				q++;
 			json_array_append_new(out, json_stringn(p, (size_t)(q - p)));
 		} else if (*p != '.') {
-			while (*q && *q != '.' && !isdigit((unsigned char)*q) && !(*q >= 'a' && *q <= 'z'))
+			while (*q && *q != '.' && !isdigit((unsigned char)*q) &&
+			       !(*q >= 'a' && *q <= 'z'))
 				q++;
 			json_array_append_new(out, json_stringn(p, (size_t)(q - p)));
 		}
@@ -115,10 +116,9 @@ struct version_op {
 };
 
 static const struct version_op version_ops[] = {
-	{ "==", 0, 1, 0 }, { "=", 0, 1, 0 },  { "eq", 0, 1, 0 }, { "<", 1, 0, 0 },
-	{ "lt", 1, 0, 0 }, { "<=", 1, 1, 0 }, { "le", 1, 1, 0 }, { ">", 0, 0, 1 },
-	{ "gt", 0, 0, 1 }, { ">=", 0, 1, 1 }, { "ge", 0, 1, 1 }, { "!=", 1, 0, 1 },
-	{ "<>", 1, 0, 1 }, { "ne", 1, 0, 1 },
+	{"==", 0, 1, 0}, {"=", 0, 1, 0},  {"eq", 0, 1, 0}, {"<", 1, 0, 0},  {"lt", 1, 0, 0},
+	{"<=", 1, 1, 0}, {"le", 1, 1, 0}, {">", 0, 0, 1},  {"gt", 0, 0, 1}, {">=", 0, 1, 1},
+	{"ge", 0, 1, 1}, {"!=", 1, 0, 1}, {"<>", 1, 0, 1}, {"ne", 1, 0, 1},
 };
 
 static const struct version_op *version_op(const char *name, struct buf *err)
@@ -154,7 +154,8 @@ static int version_kind(const struct jinja_call *call, int *strict, struct buf *
 static int t_version(json_t *in, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jver = jf_arg(call, 0, "version"), *jop = jf_arg(call, 1, "operator");
-	const struct version_op *op = version_op(json_is_string(jop) ? json_string_value(jop) : "eq", err);
+	const struct version_op *op =
+		version_op(json_is_string(jop) ? json_string_value(jop) : "eq", err);
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	int strict, cmp, r = -1;
 
@@ -183,8 +184,8 @@ static int t_version(json_t *in, const struct jinja_call *call, struct buf *err)
 }
 
 static const struct jf_test version_tests[] = {
-	{ "version", t_version },
-	{ "version_compare", t_version },
+	{"version", t_version},
+	{"version_compare", t_version},
 };
 
-const struct jf_test_table jf_version_tests = { version_tests, ARRAY_SIZE(version_tests) };
+const struct jf_test_table jf_version_tests = {version_tests, ARRAY_SIZE(version_tests)};
