@@ -66,6 +66,8 @@ int jvalue_has_markers(const json_t *v)
 
 int jinja_truthy(const json_t *v)
 {
+	if (!v)
+		return 0;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return json_object_size(v) > 0;
 	case JSON_ARRAY: return json_array_size(v) > 0;

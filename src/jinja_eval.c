@@ -71,7 +71,10 @@ int jval_use(struct jenv *e, struct jval *jv)
 	if (!v) {
 		/* as Ansible: a variable whose template fails on an undefined name
 		 * is itself undefined (so `x is defined` is false) */
-		jval_set_undef(jv, "%s", e->err->buf);
+		if (json_is_string(jv->v))
+			jval_set_undef(jv, "%s: %s", json_string_value(jv->v), e->err->buf);
+		else
+			jval_set_undef(jv, "%s", e->err->buf);
 		buf_reset(e->err);
 		e->err_undef = 0;
 		return 0;
@@ -364,6 +367,22 @@ static int call_method(struct jenv *e, const struct jnode *callee, json_t *args,
 	return r < 0 ? -1 : 0;
 }
 
+/* name() where name is no function: undefined, or a value that cannot be called. */
+static int not_callable(struct jenv *e, const struct jnode *callee)
+{
+	struct jval v = JVAL_INIT;
+
+	if (jeval(e, callee, &v))
+		return -1;
+	if (!v.v) {
+		jerr_undef(e, &v);
+	} else {
+		jerr(e, "'%s' object is not callable", jtype_name(v.v));
+	}
+	jval_release(&v);
+	return -1;
+}
+
 static int eval_call(struct jenv *e, const struct jnode *n, struct jval *out)
 {
 	json_t *args = json_array(), *kwargs = json_object();
@@ -376,11 +395,8 @@ static int eval_call(struct jenv *e, const struct jnode *n, struct jval *out)
 		r = call_method(e, callee, args, kwargs, &out->v);
 	} else if (callee->type == JN_NAME) {
 		r = jcall_global(e, callee->name, args, kwargs, &out->v);
-		if (r == 0) {
-			buf_setf(e->err, "'%s' is undefined", callee->name);
-			e->err_undef = 1;
-			r = -1;
-		}
+		if (r == 0)
+			r = not_callable(e, callee);
 		r = r < 0 ? -1 : 0;
 	} else {
 		r = jerr(e, "this expression's value cannot be called");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pytext.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -101,6 +102,11 @@ int jop_eq(const json_t *a, const json_t *b)
 
 static json_t *type_error(const char *op, const json_t *a, const json_t *b, struct buf *err)
 {
+	if (!strcmp(op, "+") && (json_is_string(a) || json_is_array(a))) {
+		buf_setf(err, "can only concatenate %s (not \"%s\") to %s", jtype_name(a),
+			 jtype_name(b), jtype_name(a));
+		return NULL;
+	}
 	buf_setf(err, "unsupported operand type(s) for %s: '%s' and '%s'", op, jtype_name(a),
 		 jtype_name(b));
 	return NULL;
@@ -209,6 +215,89 @@ static json_t *divide(const char *op, json_int_t ia, json_int_t ib, double da, d
 	return jop_real(q, err);
 }
 
+/*
+ * One %-conversion of a value; spec is like "%-5.2f" without the type letter.
+ * The format is built at run time from flags, digits and a checked type
+ * letter only, so handing it to printf is safe.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static int percent_one(struct buf *out, const char *spec, char type, const json_t *v,
+		       struct buf *err)
+{
+	char fmt[40];
+	json_int_t i;
+	double d;
+	int is_int;
+
+	if (type == 's' || type == 'r') {
+		struct buf t = BUF_INIT;
+
+		if (type == 'r' && json_is_string(v))
+			buf_addf(&t, "'%s'", json_string_value(v));
+		else
+			py_str(&t, v);
+		snprintf(fmt, sizeof(fmt), "%ss", spec);
+		buf_addf(out, fmt, t.buf);
+		buf_release(&t);
+		return 0;
+	}
+	if (!num(v, &i, &d, &is_int)) {
+		buf_setf(err, "%%%c format: a real number is required, not %s", type, jtype_name(v));
+		return -1;
+	}
+	if (strchr("dixXoc", type)) {
+		snprintf(fmt, sizeof(fmt), "%sll%c", spec, type == 'i' ? 'd' : type);
+		buf_addf(out, fmt, is_int ? (long long)i : (long long)d);
+	} else {
+		snprintf(fmt, sizeof(fmt), "%s%c", spec, type);
+		buf_addf(out, fmt, d);
+	}
+	return 0;
+}
+#pragma GCC diagnostic pop
+
+/* Python's 'fmt' % args for %s %r %d %i %f %e %g %x %o %c with flags, width, precision. */
+static json_t *percent_format(const char *f, json_t *args, struct buf *err)
+{
+	struct buf out = BUF_INIT;
+	size_t k = 0, n = json_is_array(args) ? json_array_size(args) : 1, sl;
+	json_t *r = NULL;
+
+	while (*f) {
+		char spec[32];
+
+		if (*f != '%' || f[1] == '%') {
+			buf_addch(&out, *f);
+			f += *f == '%' ? 2 : 1;
+			continue;
+		}
+		sl = 1 + strspn(f + 1, "-+ 0#123456789.");
+		if (sl >= sizeof(spec) || !f[sl] || !strchr("sridifeEgGxXoc", f[sl])) {
+			buf_setf(err, "unsupported format character at '%s'", f);
+			goto out;
+		}
+		if (k >= n) {
+			buf_setf(err, "not enough arguments for format string");
+			goto out;
+		}
+		memcpy(spec, f, sl);
+		spec[sl] = '\0';
+		if (percent_one(&out, spec, f[sl], json_is_array(args) ? json_array_get(args, k) : args,
+				err))
+			goto out;
+		k++;
+		f += sl + 1;
+	}
+	if (k < n)
+		buf_setf(err, "not all arguments converted during string formatting");
+	else
+		r = json_stringn(out.buf, out.len);
+out:
+	buf_release(&out);
+	return r;
+}
+
 json_t *jop_arith(const char *op, json_t *a, json_t *b, struct buf *err)
 {
 	json_int_t ia, ib;
@@ -223,6 +312,8 @@ json_t *jop_arith(const char *op, json_t *a, json_t *b, struct buf *err)
 			return xa && xb ? int_pow(ia, ib, err) : jop_real(pow(da, db), err);
 		return divide(op, ia, ib, da, db, xa && xb, err);
 	}
+	if (!strcmp(op, "%") && json_is_string(a))
+		return percent_format(json_string_value(a), b, err);
 	if (!strcmp(op, "+") && ((json_is_string(a) && json_is_string(b)) ||
 				 (json_is_array(a) && json_is_array(b))))
 		return concat(a, b);
@@ -233,8 +324,8 @@ json_t *jop_arith(const char *op, json_t *a, json_t *b, struct buf *err)
 	return type_error(op, a, b, err);
 }
 
-/* -1, 0, 1; or -2 when a and b cannot be ordered. */
-static int order(const json_t *a, const json_t *b)
+/* -1, 0, 1; or -2 when a and b cannot be ordered (*bad: the pair that cannot). */
+static int order(const json_t *a, const json_t *b, const json_t **bad)
 {
 	json_int_t ia, ib;
 	double da, db;
@@ -250,23 +341,27 @@ static int order(const json_t *a, const json_t *b)
 		c = strcmp(json_string_value(a), json_string_value(b));
 		return c < 0 ? -1 : c > 0;
 	}
-	if (!json_is_array(a) || !json_is_array(b))
+	if (!json_is_array(a) || !json_is_array(b)) {
+		bad[0] = a;
+		bad[1] = b;
 		return -2;
+	}
 	na = json_array_size(a);
 	nb = json_array_size(b);
 	for (i = 0; i < na && i < nb; i++)
 		if (!jop_eq(json_array_get(a, i), json_array_get(b, i)))
-			return order(json_array_get(a, i), json_array_get(b, i));
+			return order(json_array_get(a, i), json_array_get(b, i), bad);
 	return na < nb ? -1 : na > nb;
 }
 
 int jop_order(const char *op, const json_t *a, const json_t *b, struct buf *err)
 {
-	int c = order(a, b);
+	const json_t *bad[2] = { a, b };
+	int c = order(a, b, bad);
 
 	if (c == -2) {
 		buf_setf(err, "'%s' not supported between instances of '%s' and '%s'", op,
-			 jtype_name(a), jtype_name(b));
+			 jtype_name(bad[0]), jtype_name(bad[1]));
 		return -1;
 	}
 	if (!strcmp(op, "<"))
