@@ -365,36 +365,47 @@ static json_t *f_flatten(json_t *input, const struct jinja_call *call, struct bu
 	return out;
 }
 
+/* The input and every argument as lists, or NULL with err set. */
+static json_t *zip_inputs(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	json_t *lists = json_array(), *l, *items;
+	size_t i;
+
+	for (i = 0, l = input; l; l = json_array_get(call->args, i++)) {
+		if (!(items = items_of(l, "zip", err))) {
+			json_decref(lists);
+			return NULL;
+		}
+		json_array_append_new(lists, items);
+	}
+	return lists;
+}
+
 static json_t *zip_lists(json_t *input, const struct jinja_call *call, struct buf *err, int longest)
 {
-	json_t *lists = json_array(), *l, *out = NULL,
-	       *fill = json_object_get(call->kwargs, "fillvalue");
+	json_t *lists = zip_inputs(input, call, err), *l, *out, *tuple, *x;
+	json_t *fill = json_object_get(call->kwargs, "fillvalue");
 	size_t i, j, n = longest ? 0 : (size_t)-1;
 
-	json_array_append_new(lists, items_of(input, "zip", err));
-	json_array_foreach(call->args, i, l) json_array_append_new(lists, items_of(l, "zip", err));
+	if (!lists)
+		return NULL;
 	json_array_foreach(lists, i, l)
 	{
-		if (!l)
-			goto out;
 		if (longest ? json_array_size(l) > n : json_array_size(l) < n)
 			n = json_array_size(l);
 	}
 	out = json_array();
 	for (j = 0; j < n; j++) {
-		json_t *tuple = json_array();
-
+		tuple = json_array();
 		json_array_foreach(lists, i, l)
 		{
-			json_t *x = json_array_get(l, j);
-
-			json_array_append_new(tuple, x	    ? json_incref(x)
-						     : fill ? json_incref(fill)
-							    : json_null());
+			x = json_array_get(l, j);
+			json_array_append_new(tuple, json_incref(x	? x
+								 : fill ? fill
+									: json_null()));
 		}
 		json_array_append_new(out, tuple);
 	}
-out:
 	json_decref(lists);
 	return out;
 }

@@ -44,6 +44,8 @@ static int parse_int(const char *s, int base, long long *out)
 	char *end;
 	int neg = 0, r = -1;
 
+	if (base != 0 && (base < 2 || base > 36))
+		return -1;
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '+' || *p == '-')

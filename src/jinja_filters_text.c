@@ -292,7 +292,14 @@ static json_t *f_urlencode(json_t *input, const struct jinja_call *call, struct 
 		}
 	} else if (json_is_array(input)) {
 		json_array_foreach(input, i, v)
+		{
+			if (json_array_size(v) != 2) {
+				buf_setf(err, "urlencode: a list must hold (key, value) pairs");
+				buf_release(&out);
+				return NULL;
+			}
 			url_pair(&out, json_array_get(v, 0), json_array_get(v, 1));
+		}
 	} else {
 		text_of(input, &s);
 		url_quote(&out, s.buf, "/", 0);
@@ -322,6 +329,7 @@ static json_t *f_b64decode(json_t *input, const struct jinja_call *call, struct 
 	if (base64_decode(&out, s.buf, s.len) < 0) {
 		buf_setf(err, "b64decode: invalid base64 text");
 		buf_release(&s);
+		buf_release(&out);
 		return NULL;
 	}
 	buf_release(&s);

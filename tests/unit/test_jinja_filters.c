@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "jinja_filters.h"
+#include "xalloc.h"
 #include "banned.h"
 
 static json_t *parse(const char *s)
@@ -838,6 +839,179 @@ static void lookups_sequence(void **state)
 		   "unknown argument to with_sequence: bogus=1");
 }
 
+/* Every filter, test and lookup with odd inputs and arguments: errors are fine, crashes (under
+ * ASan/UBSan) are not. */
+static const char *const sweep_values[] = {
+	NULL,
+	"null",
+	"true",
+	"0",
+	"-7",
+	"2.5",
+	"\"\"",
+	"\"a,b\"",
+	"[]",
+	"[1, \"a\", null]",
+	"[[1, 2], {\"a\": 1}]",
+	"{}",
+	"{\"a\": [1], \"b\": {\"c\": null}}",
+};
+static const char *const sweep_args[] = {
+	"[]",
+	"[null]",
+	"[0]",
+	"[-1]",
+	"[\"a\"]",
+	"[\"\\\\g<x>\"]",
+	"[[1]]",
+	"[{\"a\": 1}]",
+	"[\"a\", \"b\"]",
+	"[\"odd\", 1, 2]",
+	"[2, \"x\"]",
+	"[\"(\"]",
+};
+static const char *const sweep_kwargs[] = {
+	"{}",
+	"{\"attribute\": \"a\"}",
+	"{\"recursive\": true, \"list_merge\": \"append\"}",
+	"{\"default\": 1, \"base\": 16, \"indent\": 2, \"levels\": 0}",
+};
+static const char *const sweep_filters[] = {
+	"default",
+	"d",
+	"mandatory",
+	"type_debug",
+	"ternary",
+	"to_json",
+	"to_nice_json",
+	"from_json",
+	"first",
+	"last",
+	"min",
+	"max",
+	"sum",
+	"sort",
+	"reverse",
+	"dictsort",
+	"batch",
+	"slice",
+	"flatten",
+	"zip",
+	"zip_longest",
+	"dict2items",
+	"items2dict",
+	"regex_search",
+	"regex_replace",
+	"regex_findall",
+	"regex_escape",
+	"map",
+	"select",
+	"reject",
+	"selectattr",
+	"rejectattr",
+	"unique",
+	"union",
+	"intersect",
+	"difference",
+	"symmetric_difference",
+	"combine",
+	"bool",
+	"int",
+	"float",
+	"string",
+	"list",
+	"length",
+	"count",
+	"abs",
+	"round",
+	"lower",
+	"upper",
+	"title",
+	"capitalize",
+	"trim",
+	"replace",
+	"split",
+	"join",
+	"wordcount",
+	"center",
+	"basename",
+	"dirname",
+	"expanduser",
+	"realpath",
+	"splitext",
+	"quote",
+	"indent",
+	"comment",
+	"urlencode",
+	"b64encode",
+	"b64decode",
+	"hash",
+	"checksum",
+	"human_readable",
+	"to_yaml",
+	"to_nice_yaml",
+	"from_yaml",
+};
+static const char *const sweep_tests[] = {
+	"defined", "undefined",	  "none",     "string",	     "number", "integer",   "float",
+	"boolean", "mapping",	  "iterable", "sequence",    "failed", "succeeded", "changed",
+	"skipped", "unreachable", "match",    "search",	     "regex",  "in",	    "contains",
+	"truthy",  "falsy",	  "eq",	      "ne",	     "lt",     "le",	    "gt",
+	"ge",	   "odd",	  "even",     "divisibleby", "subset", "superset",  "upper",
+	"lower",   "sameas",	  "abs",      "exists",	     "file",   "directory", "link",
+	"version",
+};
+static const char *const sweep_lookups[] = {
+	"env",	"file",		 "template", "fileglob", "vars",     "items",	    "list",
+	"dict", "indexed_items", "together", "nested",	 "sequence", "first_found", "subelements",
+};
+
+static void sweep_one(const char *kind, const char *name, const char *input, const char *args,
+		      const char *kwargs)
+{
+	struct buf err = BUF_INIT;
+	json_t *r = NULL;
+	int t = 0;
+
+	/* Only default/d/mandatory see an undefined input; the engine stops the others. */
+	if (!strcmp(kind, "filter") && !input && strcmp(name, "default") && strcmp(name, "d") &&
+	    strcmp(name, "mandatory"))
+		return;
+	if (!strcmp(kind, "filter"))
+		r = run_filter(name, input, args, kwargs, NULL, &err);
+	else if (!strcmp(kind, "test"))
+		t = call_test(0, name, input, args, kwargs, &err);
+	else
+		r = run_lookup(name, args, kwargs, NULL, &err);
+	if (!r && t < 0 && !err.len)
+		fail_msg("%s %s failed without a message", kind, name);
+	json_decref(r);
+	buf_release(&err);
+}
+
+static void sweep(void **state)
+{
+	size_t f, v, a, k;
+
+	(void)state;
+	for (f = 0; f < ARRAY_SIZE(sweep_filters); f++)
+		for (v = 0; v < ARRAY_SIZE(sweep_values); v++)
+			for (a = 0; a < ARRAY_SIZE(sweep_args); a++)
+				for (k = 0; k < ARRAY_SIZE(sweep_kwargs); k++)
+					sweep_one("filter", sweep_filters[f], sweep_values[v],
+						  sweep_args[a], sweep_kwargs[k]);
+	for (f = 0; f < ARRAY_SIZE(sweep_tests); f++)
+		for (v = 0; v < ARRAY_SIZE(sweep_values); v++)
+			for (a = 0; a < ARRAY_SIZE(sweep_args); a++)
+				sweep_one("test", sweep_tests[f], sweep_values[v], sweep_args[a],
+					  "{}");
+	for (f = 0; f < ARRAY_SIZE(sweep_lookups); f++)
+		for (a = 0; a < ARRAY_SIZE(sweep_args); a++)
+			for (k = 0; k < ARRAY_SIZE(sweep_kwargs); k++)
+				sweep_one("lookup", sweep_lookups[f], NULL, sweep_args[a],
+					  sweep_kwargs[k]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -864,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(lookups_commands),
 		cmocka_unit_test(lookups_lists),
 		cmocka_unit_test(lookups_sequence),
+		cmocka_unit_test(sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
