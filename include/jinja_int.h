@@ -79,6 +79,8 @@ enum jnode_type {
 	JN_FOR,      /* targets in a FOR: a: iterable, c: filter, body, orelse */
 	JN_SET,      /* targets = a; name set: ns.name = a */
 	JN_SETBLOCK, /* {% set x %}body{% endset %} */
+	JN_INCLUDE,  /* {% include a [ignore missing] %}: negate is "ignore missing" */
+	JN_MACRO,    /* {% macro name(targets) %}body: args: defaults (CONSTs without value: none) */
 	/* expressions */
 	JN_CONST,    /* value */
 	JN_NAME,     /* name */
@@ -165,6 +167,8 @@ struct jenv {
 	struct jrendering *rendering;
 	int depth;                /* nested renders of variables */
 	json_t *namespaces;       /* namespace() objects, the only ones set may change */
+	const struct jnode **macros; /* {% macro %}s defined so far, latest last */
+	size_t nmacros, amacros;
 };
 
 /*
@@ -204,6 +208,13 @@ int jvalue_has_markers(const json_t *v);
 json_t *jrender_var(struct jenv *e, json_t *v, const char *name);
 /* Renders statements into out. */
 int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out);
+
+/* ---- include and macros (jinja_include.c) ---- */
+
+int jrender_include(struct jenv *e, const struct jnode *n, struct buf *out);
+void jmacro_define(struct jenv *e, const struct jnode *n);
+/* name(args) for a macro: 1 with *out set, 0 when there is no such macro, -1 on error. */
+int jmacro_call(struct jenv *e, const char *name, json_t *args, json_t *kwargs, json_t **out);
 
 /* ---- operators (jinja_ops.c) ---- */
 

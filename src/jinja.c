@@ -256,6 +256,8 @@ int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out)
 		case JN_FOR: r = render_for(e, n, out); break;
 		case JN_SET: r = render_set(e, n); break;
 		case JN_SETBLOCK: r = render_setblock(e, n); break;
+		case JN_INCLUDE: r = jrender_include(e, n, out); break;
+		case JN_MACRO: jmacro_define(e, n); break;
 		default: BUG("statement node %d", (int)n->type);
 		}
 	}
@@ -369,6 +371,7 @@ static void env_release(struct jenv *e, struct jscope *root)
 {
 	json_decref(root->vars);
 	json_decref(e->namespaces);
+	free(e->macros);
 }
 
 static json_t *render_parsed(struct jenv *e, const struct jtemplate *t, const char *text,
@@ -398,8 +401,8 @@ static json_t *render_parsed(struct jenv *e, const struct jtemplate *t, const ch
 	return v;
 }
 
-static json_t *render(const struct jinja_ctx *ctx, const char *text, const struct render_opts *o,
-		      struct buf *err, int *err_undef)
+static json_t *render_source(const struct jinja_ctx *ctx, const char *text,
+			     const struct render_opts *o, struct buf *err, int *err_undef)
 {
 	struct jtemplate t;
 	struct jscope root;
@@ -407,11 +410,6 @@ static json_t *render(const struct jinja_ctx *ctx, const char *text, const struc
 	size_t len = strlen(text);
 	json_t *v = NULL;
 
-	*err_undef = 0;
-	if (!jinja_has_markers(text))
-		return json_string(text);
-	if (o->typed && (v = single_var(ctx, text)) != NULL)
-		return v;
 	/* Jinja drops one final newline; render_parsed puts the count back */
 	if (jtemplate_parse(&t, text, len - (len && text[len - 1] == '\n'), o->flags, err)) {
 		show_source(err, text);
@@ -423,6 +421,38 @@ static json_t *render(const struct jinja_ctx *ctx, const char *text, const struc
 	*err_undef = e.err_undef;
 	env_release(&e, &root);
 	jtemplate_release(&t);
+	return v;
+}
+
+/* Jinja reads "\r\n" and "\r" as "\n", in text and in string literals alike. */
+static char *normalize_newlines(const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	for (; *text; text++) {
+		if (*text != '\r')
+			buf_addch(&b, *text);
+		else if (text[1] != '\n')
+			buf_addch(&b, '\n');
+	}
+	return buf_detach(&b, NULL);
+}
+
+static json_t *render(const struct jinja_ctx *ctx, const char *text, const struct render_opts *o,
+		      struct buf *err, int *err_undef)
+{
+	char *copy = NULL;
+	json_t *v;
+
+	*err_undef = 0;
+	if (!jinja_has_markers(text))
+		return json_string(text);
+	if (o->typed && (v = single_var(ctx, text)) != NULL)
+		return v;
+	if (strchr(text, '\r'))
+		text = copy = normalize_newlines(text);
+	v = render_source(ctx, text, o, err, err_undef);
+	free(copy);
 	return v;
 }
 

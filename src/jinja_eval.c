@@ -394,7 +394,9 @@ static int eval_call(struct jenv *e, const struct jnode *n, struct jval *out)
 	if (callee->type == JN_ATTR) {
 		r = call_method(e, callee, args, kwargs, &out->v);
 	} else if (callee->type == JN_NAME) {
-		r = jcall_global(e, callee->name, args, kwargs, &out->v);
+		r = jmacro_call(e, callee->name, args, kwargs, &out->v);
+		if (r == 0)
+			r = jcall_global(e, callee->name, args, kwargs, &out->v);
 		if (r == 0)
 			r = not_callable(e, callee);
 		r = r < 0 ? -1 : 0;

@@ -529,7 +529,8 @@ static struct jnode *parse_math1(struct parser *p)
 static struct jnode *parse_compare(struct parser *p)
 {
 	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
-	struct jnode *n = parse_math1(p);
+	struct jnode *n = parse_math1(p), *last = NULL;
+	int chained = 0;
 	size_t k;
 
 	while (n) {
@@ -548,7 +549,12 @@ static struct jnode *parse_compare(struct parser *p)
 		if (!op)
 			break;
 		advance(p);
-		n = node_bin(p, JN_CMP, op, n, parse_math1(p));
+		if (chained) /* a < b < c is a < b and b < c */
+			n = node_bin(p, JN_AND, "", n, node_bin(p, JN_CMP, op, last, parse_math1(p)));
+		else
+			n = node_bin(p, JN_CMP, op, n, parse_math1(p));
+		chained = 1;
+		last = n ? (n->type == JN_AND ? n->b->b : n->b) : NULL;
 	}
 	return n;
 }
@@ -728,6 +734,81 @@ static struct jnode *parse_set(struct parser *p)
 	return end_tag(p) ? NULL : n;
 }
 
+static struct jnode *parse_include(struct parser *p)
+{
+	struct jnode *n = node_new(p, JN_INCLUDE);
+
+	if (!(n->a = parse_expr(p)))
+		return NULL;
+	if (is_name(p, "ignore") && p->tok[p->i + 1].type == JT_NAME &&
+	    !strcmp(p->tok[p->i + 1].str, "missing")) {
+		n->negate = 1;
+		advance(p);
+		advance(p);
+	}
+	if ((is_name(p, "with") || is_name(p, "without")) && p->tok[p->i + 1].type == JT_NAME &&
+	    !strcmp(p->tok[p->i + 1].str, "context")) {
+		advance(p);
+		advance(p);
+	}
+	return end_tag(p) ? NULL : n;
+}
+
+/* (a, b=1): the names into targets, the defaults into args. */
+static int parse_params(struct parser *p, struct jnode *n)
+{
+	const char *names[32];
+	struct jnode **tail = &n->args, *d;
+	size_t k = 0;
+
+	if (expect_op(p, "("))
+		return -1;
+	while (!is_op(p, ")")) {
+		if (cur(p)->type != JT_NAME || k == ARRAY_SIZE(names))
+			return fail(p, "expected a parameter name"), -1;
+		names[k++] = cur(p)->str;
+		advance(p);
+		if (is_op(p, "=")) {
+			advance(p);
+			d = parse_expr(p);
+		} else {
+			d = node_new(p, JN_CONST); /* no default: value stays NULL */
+		}
+		if (!d)
+			return -1;
+		*tail = d;
+		tail = &d->next;
+		if (!is_op(p, ","))
+			break;
+		advance(p);
+	}
+	if (expect_op(p, ")"))
+		return -1;
+	n->targets = jarena_alloc(&p->t->arena, (k + 1) * sizeof(*n->targets));
+	memcpy(n->targets, names, k * sizeof(*names));
+	n->ntargets = k;
+	return 0;
+}
+
+static struct jnode *parse_macro(struct parser *p)
+{
+	static const char *const endmacro[] = { "endmacro", NULL };
+	struct jnode *n = node_new(p, JN_MACRO);
+	const char *which;
+
+	if (cur(p)->type != JT_NAME)
+		return fail(p, "expected a macro name");
+	n->name = cur(p)->str;
+	advance(p);
+	if (parse_params(p, n) || end_tag(p))
+		return NULL;
+	n->body = parse_body(p, endmacro, &which);
+	if (p->failed)
+		return NULL;
+	advance(p);
+	return end_tag(p) ? NULL : n;
+}
+
 static struct jnode *parse_tag(struct parser *p)
 {
 	struct jtoken *t = cur(p);
@@ -741,6 +822,10 @@ static struct jnode *parse_tag(struct parser *p)
 		return parse_for(p);
 	if (!strcmp(t->str, "set"))
 		return parse_set(p);
+	if (!strcmp(t->str, "include"))
+		return parse_include(p);
+	if (!strcmp(t->str, "macro"))
+		return parse_macro(p);
 	p->failed = 1;
 	jsyntax_error(p->err, p->t->src, t->pos, "encountered unknown tag '%s'", t->str);
 	return NULL;

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "jinja.h"
@@ -216,7 +218,7 @@ static void arithmetic(void **state)
 	render_fails(state, "{{ 1 in 5 }}", "argument of type 'int' is not iterable");
 }
 
-static void access(void **state)
+static void indexing(void **state)
 {
 	render_str(state, "{{ l[-1] }}|{{ l[0:1] }}|{{ 'hello'[1:3] }}|{{ 'hello'[::-1] }}|"
 		   "{{ l.0 }}|{{ d.a }}|{{ d['b']['c'] }}|{{ d.b.c }}|{{ words[1:] }}|{{ s[0] }}",
@@ -309,6 +311,41 @@ static void backslashes(void **state)
 	buf_release(&err);
 }
 
+static void macros_and_includes(void **state)
+{
+	struct jinja_ctx ctx = ctx_of(state);
+	const char *dirs[] = { "/nonexistent", NULL, NULL };
+	char dir[] = "/tmp/test_jinja.XXXXXX", path[64];
+	struct buf err = BUF_INIT, out = BUF_INIT;
+	FILE *fp;
+
+	render_str(state, "{% macro greet(who, punct='!') %}hi {{ who }}{{ punct }}{% endmacro %}"
+		   "{{ greet('ann') }} {{ greet(who='bob', punct='?') }} {{ greet(s) }}",
+		   "hi ann! hi bob? hi hello!");
+	render_str(state, "{% macro row(x) %}[{{ x }}]{% endmacro %}{% for u in users %}"
+		   "{{ row(u.name) }}{% endfor %}", "[ann][bob]");
+	render_fails(state, "{% macro m() %}{% endmacro %}{{ m(1) }}", "takes not more than 0");
+	render_is(state, "{{ 1 < i < 9 }}|{{ 1 < i < 3 }}|{{ 1 < 2 < 3 < 4 }}", "\"True|False|True\"");
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/part.j2", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("part {{ s }} {{ x }}\n", fp);
+	fclose(fp);
+	dirs[1] = dir;
+	ctx.search_paths = dirs;
+	assert_int_equal(jinja_render_text(&ctx, "{% for x in l %}<{% include 'part.j2' %}>{% endfor %}\n"
+					   "{% include 'missing.j2' ignore missing %}end\n", &out, &err), 0);
+	assert_string_equal(out.buf, "<part hello 1><part hello 2>end\n"); /* trim_blocks */
+	assert_int_equal(jinja_render_text(&ctx, "{% include 'missing.j2' %}", &out, &err), -1);
+	assert_string_equal(err.buf, "template not found: missing.j2");
+	unlink(path);
+	rmdir(dir);
+	buf_release(&out);
+	buf_release(&err);
+}
+
 static void filters_chain(void **state)
 {
 	render_str(state, "{{ words | map('upper') | join(',') }}", "A,B,C");
@@ -393,11 +430,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(whitespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(arithmetic, setup, teardown),
-		cmocka_unit_test_setup_teardown(access, setup, teardown),
+		cmocka_unit_test_setup_teardown(indexing, setup, teardown),
 		cmocka_unit_test_setup_teardown(undefined_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(syntax_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(lazy_variables, setup, teardown),
 		cmocka_unit_test_setup_teardown(backslashes, setup, teardown),
+		cmocka_unit_test_setup_teardown(macros_and_includes, setup, teardown),
 		cmocka_unit_test_setup_teardown(filters_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(eval_and_condition, setup, teardown),
 		cmocka_unit_test_setup_teardown(render_tree_and_helpers, setup, teardown),
