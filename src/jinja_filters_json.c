@@ -175,6 +175,30 @@ static json_t *f_to_nice_json(json_t *input, const struct jinja_call *call, stru
 	return dump(input, call, st);
 }
 
+/* Jinja's tojson: sorted keys, and <, >, &, ' escaped so the text is safe in HTML. */
+static json_t *f_tojson(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	struct json_style st = {-1, 1, 1};
+	json_t *ji = jf_arg(call, 0, "indent");
+	struct buf out = BUF_INIT, text = BUF_INIT;
+	const char *p;
+
+	(void)err;
+	if (json_is_integer(ji))
+		st.indent = (int)json_integer_value(ji);
+	dump_value(&text, input, &st, 0);
+	for (p = text.buf; *p; p++) {
+		if (strchr("<>&'", *p))
+			buf_addf(&out, "\\u%04x", (unsigned)*p);
+		else
+			buf_addch(&out, *p);
+	}
+	buf_release(&text);
+	input = json_stringn(out.buf, out.len);
+	buf_release(&out);
+	return input;
+}
+
 static json_t *f_from_json(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_error_t jerr;
@@ -194,6 +218,7 @@ static const struct jf_filter json_filters[] = {
 	{"to_json", f_to_json},
 	{"to_nice_json", f_to_nice_json},
 	{"from_json", f_from_json},
+	{"tojson", f_tojson},
 };
 
 const struct jf_filter_table jf_json_filters = {json_filters, ARRAY_SIZE(json_filters)};

@@ -248,6 +248,44 @@ static json_t *f_reverse(json_t *input, const struct jinja_call *call, struct bu
 	return out;
 }
 
+/* Jinja's groupby: sorted by the attribute, then [grouper, items] for each run of equal keys. */
+static json_t *f_groupby(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	json_t *jattr = jf_arg(call, 0, "attribute"), *dflt = jf_arg(call, 1, "default");
+	struct sort_key k = {attr_list(jattr), !jf_truthy(jf_arg(call, 2, "case_sensitive")), 0,
+			     err, 0};
+	json_t *items = items_of(input, "groupby", err), *out = NULL, *group = NULL, *x,
+	       *prev = NULL;
+	size_t i;
+
+	if (!k.attrs || !items || dflt) {
+		if (!k.attrs && items)
+			buf_setf(err, "groupby: an attribute is required");
+		else if (dflt && items)
+			buf_setf(err, "groupby: default= is not supported");
+		goto out;
+	}
+	if (sort_items(items, &k) < 0)
+		goto out;
+	out = json_array();
+	json_array_foreach(items, i, x)
+	{
+		if (!prev || key_cmp(&k, prev, x) != 0) {
+			json_t *key = jf_attr(x, json_string_value(jattr));
+
+			group = json_array();
+			json_array_append_new(out,
+					      json_pack("[Oo]", key ? key : json_null(), group));
+		}
+		json_array_append(group, x);
+		prev = x;
+	}
+out:
+	json_decref(items);
+	json_decref(k.attrs);
+	return out;
+}
+
 static json_t *f_dictsort(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *by = jf_arg(call, 1, "by"), *pairs, *attrs;
@@ -481,6 +519,7 @@ static const struct jf_filter list_filters[] = {
 	{"sum", f_sum},
 	{"sort", f_sort},
 	{"reverse", f_reverse},
+	{"groupby", f_groupby},
 	{"dictsort", f_dictsort},
 	{"batch", f_batch},
 	{"slice", f_slice},

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base64.h"
 #include "jinja_filters_int.h"
@@ -101,6 +102,33 @@ static json_t *f_expanduser(json_t *input, const struct jinja_call *call, struct
 	return buf_to_json(&out);
 }
 
+/* An absolute path with "." and ".." folded away, for paths that do not exist. */
+static char *normalize_path(const char *path)
+{
+	struct buf out = BUF_INIT;
+	const char *p, *e;
+	char *cwd = NULL, *slash;
+
+	if (path[0] != '/' && (cwd = getcwd(NULL, 0)))
+		buf_addstr(&out, cwd);
+	free(cwd);
+	for (p = path; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '/');
+		if (e == p || (e - p == 1 && p[0] == '.'))
+			continue;
+		if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+			slash = strrchr(out.buf, '/');
+			buf_setlen(&out, slash ? (size_t)(slash - out.buf) : 0);
+			continue;
+		}
+		buf_addch(&out, '/');
+		buf_add(&out, p, (size_t)(e - p));
+	}
+	if (!out.len)
+		buf_addch(&out, '/');
+	return buf_detach(&out, NULL);
+}
+
 static json_t *f_realpath(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	struct buf s = BUF_INIT;
@@ -111,7 +139,9 @@ static json_t *f_realpath(json_t *input, const struct jinja_call *call, struct b
 	(void)err;
 	text_of(input, &s);
 	rp = realpath(s.buf, NULL);
-	r = json_string(rp ? rp : s.buf);
+	if (!rp)
+		rp = normalize_path(s.buf);
+	r = json_string(rp);
 	free(rp);
 	buf_release(&s);
 	return r;
@@ -336,9 +366,24 @@ static json_t *f_b64decode(json_t *input, const struct jinja_call *call, struct 
 	return buf_to_json(&out);
 }
 
+/* hashlib's names that OpenSSL spells differently. */
+static const char *digest_name(const char *algo)
+{
+	static const char *const names[][2] = {
+		{"blake2b", "BLAKE2b512"}, {"blake2s", "BLAKE2s256"}, {"sha3_224", "SHA3-224"},
+		{"sha3_256", "SHA3-256"},  {"sha3_384", "SHA3-384"},  {"sha3_512", "SHA3-512"},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(algo, names[i][0]))
+			return names[i][1];
+	return algo;
+}
+
 static json_t *hex_digest(json_t *input, const char *algo, struct buf *err)
 {
-	const EVP_MD *md = EVP_get_digestbyname(algo);
+	const EVP_MD *md = EVP_get_digestbyname(digest_name(algo));
 	unsigned char dig[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 	struct buf s = BUF_INIT, out = BUF_INIT;

@@ -504,6 +504,66 @@ static void map_select(void **state)
 	       "[{\"a\": false}]");
 }
 
+static void more_filters(void **state)
+{
+	(void)state;
+	EXPECT("format", "\"%s-%d\"", "[\"a\", 3]", NULL, "\"a-3\"");
+	EXPECT("format", "\"%05.1f|%-4s|%x|%r\"", "[3.14159, \"ab\", 255, \"q\"]", NULL,
+	       "\"003.1|ab  |ff|'q'\"");
+	EXPECT("format", "\"%(a)s\"", NULL, "{\"a\": 1}", "\"1\"");
+	EXPECT("format", "\"%5.2s|%+d|% d|%c|%e|%g|%%\"", "[\"abc\", 3, 4, 65, 1.5, 0.00001]", NULL,
+	       "\"   ab|+3| 4|A|1.500000e+00|1e-05|%\"");
+	EXPECT("format", "\"%s\"", "[[1, \"a\"]]", NULL, "\"[1, 'a']\"");
+	EXPECT_ERR("format", "\"%d\"", "[\"x\"]", NULL,
+		   "%d format: a real number is required, not str");
+	EXPECT_ERR("format", "\"%s %s\"", "[1]", NULL, "not enough arguments for format string");
+	EXPECT("truncate", "\"hello world foo\"", "[9]", NULL, "\"hello...\"");
+	EXPECT("truncate", "\"hello world foo\"", "[11, true]", NULL, "\"hello world foo\"");
+	EXPECT("truncate", "\"hello world foo bar\"", "[13, false, \"..\", 0]", NULL,
+	       "\"hello..\"");
+	EXPECT("wordwrap", "\"a b c d e\"", "[3]", NULL, "\"a b\\nc d\\ne\"");
+	EXPECT("wordwrap", "\"aaaaaa bb\"", "[4]", NULL, "\"aaaa\\naa\\nbb\"");
+	EXPECT("e", "\"<a>&'\\\"\"", NULL, NULL, "\"&lt;a&gt;&amp;&#39;&#34;\"");
+	EXPECT("safe", "\"<a>\"", NULL, NULL, "\"<a>\"");
+	EXPECT("filesizeformat", "1000000", NULL, NULL, "\"1.0 MB\"");
+	EXPECT("filesizeformat", "1024", "[true]", NULL, "\"1.0 KiB\"");
+	EXPECT("filesizeformat", "1", NULL, NULL, "\"1 Byte\"");
+	EXPECT("filesizeformat", "999", NULL, NULL, "\"999 Bytes\"");
+	EXPECT("strftime", "\"%Y-%m-%d\"", "[0]", "{\"utc\": true}", "\"1970-01-01\"");
+	EXPECT("to_uuid", "\"abc\"", NULL, NULL, "\"27dc713b-d72c-5825-88f3-9f240e739319\"");
+	EXPECT("to_uuid", "\"x\"", NULL,
+	       "{\"namespace\": \"6ba7b810-9dad-11d1-80b4-00c04fd430c8\"}",
+	       "\"05b16a01-46c6-56dd-bd6e-c6dfb4a1427a\"");
+	EXPECT("path_join", "[\"/a\", \"b\", \"/c\", \"d\"]", NULL, NULL, "\"/c/d\"");
+	EXPECT("path_join", "[\"a\", \"b\"]", NULL, NULL, "\"a/b\"");
+	EXPECT("realpath", "\"/a/b/../c\"", NULL, NULL, "\"/a/c\"");
+	EXPECT("hash", "\"x\"", "[\"blake2b\"]", NULL,
+	       "\"0909377ad35110cafb2909e185672b7f2728d1f5094f8ad68d6fac6274bf1f499485a80ea364c04ed"
+	       "006d29459ea3cb7c600280e2f83e032529906f88ae30d0a\"");
+	EXPECT_TEXT("tojson", "{\"b\": \"<&>\", \"a\": 1}", NULL, NULL,
+		    "{\"a\": 1, \"b\": \"\\u003c\\u0026\\u003e\"}");
+	EXPECT("log", "8", "[2]", NULL, "3.0");
+	EXPECT("log", "100", "[10]", NULL, "2.0");
+	EXPECT("pow", "2", "[3]", NULL, "8.0");
+	EXPECT("root", "27", "[3]", NULL, "3.0");
+	EXPECT("root", "16", NULL, NULL, "4.0");
+	EXPECT("product", "[1, 2]", "[[3, 4]]", NULL, "[[1, 3], [1, 4], [2, 3], [2, 4]]");
+	EXPECT("permutations", "[1, 2, 3]", "[2]", NULL,
+	       "[[1, 2], [1, 3], [2, 1], [2, 3], [3, 1], [3, 2]]");
+	EXPECT("combinations", "[1, 2, 3]", "[2]", NULL, "[[1, 2], [1, 3], [2, 3]]");
+	EXPECT("extract", "\"b\"", "[{\"a\": 1, \"b\": 2}]", NULL, "2");
+	EXPECT("extract", "0", "[[{\"x\": 5}], \"x\"]", NULL, "5");
+	EXPECT("items", "{\"a\": 1}", NULL, NULL, "[[\"a\", 1]]");
+	EXPECT("groupby", USERS, "[\"age\"]", NULL,
+	       "[[25, [{\"name\": \"Al\", \"age\": 25}]], [30, [{\"name\": \"bob\", \"age\": "
+	       "30}]]]");
+	EXPECT("groupby", "[{\"a\": \"X\"}, {\"a\": \"x\"}, {\"a\": \"y\"}]", "[\"a\"]", NULL,
+	       "[[\"X\", [{\"a\": \"X\"}, {\"a\": \"x\"}]], [\"y\", [{\"a\": \"y\"}]]]");
+	EXPECT("random", "[7]", NULL, NULL, "7");
+	EXPECT("random", "1", NULL, NULL, "0");
+	EXPECT("shuffle", "[1]", NULL, NULL, "[1]");
+}
+
 static void json_yaml(void **state)
 {
 	(void)state;
@@ -951,6 +1011,27 @@ static const char *const sweep_filters[] = {
 	"to_yaml",
 	"to_nice_yaml",
 	"from_yaml",
+	"format",
+	"truncate",
+	"wordwrap",
+	"e",
+	"safe",
+	"filesizeformat",
+	"strftime",
+	"to_uuid",
+	"path_join",
+	"tojson",
+	"log",
+	"pow",
+	"root",
+	"product",
+	"permutations",
+	"combinations",
+	"random",
+	"shuffle",
+	"extract",
+	"items",
+	"groupby",
 };
 static const char *const sweep_tests[] = {
 	"defined", "undefined",	  "none",     "string",	     "number", "integer",   "float",
@@ -1025,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(lists),
 		cmocka_unit_test(sets),
 		cmocka_unit_test(map_select),
+		cmocka_unit_test(more_filters),
 		cmocka_unit_test(json_yaml),
 		cmocka_unit_test(regex),
 		cmocka_unit_test(tests_types),
