@@ -52,37 +52,51 @@ static json_t *l_env(const struct jinja_call *call, struct buf *err)
 	return out;
 }
 
-/* A relative path found in the search folders (or the cwd): a new string, or NULL. */
-static char *find_file(const struct jinja_ctx *ctx, const char *name)
+/*
+ * A relative path found in the search folders (or the cwd) as Ansible
+ * looks: DIR/SUBDIR/NAME, then DIR/NAME, folder after folder. A new
+ * string, or NULL.
+ */
+static char *find_file(const struct jinja_ctx *ctx, const char *subdir, const char *name)
 {
 	const char *const *dir;
 	struct stat st;
 	char *path;
+	int pass;
 
 	if (name[0] == '/' || !ctx || !ctx->search_paths)
 		return stat(name, &st) == 0 ? xstrdup(name) : NULL;
 	for (dir = ctx->search_paths; *dir; dir++) {
-		path = xasprintf("%s/%s", *dir, name);
-		if (stat(path, &st) == 0)
-			return path;
-		free(path);
+		for (pass = 0; pass < 2; pass++) {
+			path = pass ? xasprintf("%s/%s", *dir, name)
+				    : xasprintf("%s/%s/%s", *dir, subdir, name);
+			if (stat(path, &st) == 0)
+				return path;
+			free(path);
+		}
 	}
 	return NULL;
 }
 
 /* The text of a file for file and template; NULL with err set. */
-static char *read_term(const struct jinja_ctx *ctx, const char *name, struct buf *err)
+static char *read_term(const struct jinja_ctx *ctx, const char *lookup, const char *name,
+		       struct buf *err)
 {
-	char *path = find_file(ctx, name);
+	int tmpl = !strcmp(lookup, "template");
+	char *path = find_file(ctx, tmpl ? "templates" : "files", name);
 	struct buf text = BUF_INIT;
 
 	if (!path) {
-		buf_setf(err, "could not locate file in lookup: %s", name);
+		if (tmpl)
+			buf_setf(err, "the template file %s could not be found for the lookup",
+				 name);
+		else
+			buf_setf(err, "could not locate file in lookup: %s", name);
 		return NULL;
 	}
 	if (buf_read_file(&text, path) < 0) {
-		buf_setf(err, "The 'file' lookup had an issue accessing the file '%s': %s", name,
-			 strerror(errno));
+		buf_setf(err, "The '%s' lookup had an issue accessing the file '%s': %s", lookup,
+			 name, strerror(errno));
 		free(path);
 		buf_release(&text);
 		return NULL;
@@ -115,7 +129,7 @@ static json_t *l_file(const struct jinja_call *call, struct buf *err)
 	json_array_foreach(call->args, i, term)
 	{
 		if (!(name = term_str(term, "file", err)) ||
-		    !(text = read_term(call->ctx, name, err))) {
+		    !(text = read_term(call->ctx, "file", name, err))) {
 			json_decref(out);
 			out = NULL;
 			break;
@@ -142,7 +156,7 @@ static json_t *l_template(const struct jinja_call *call, struct buf *err)
 	json_array_foreach(call->args, i, term)
 	{
 		if (!(name = term_str(term, "template", err)) ||
-		    !(text = read_term(call->ctx, name, err))) {
+		    !(text = read_term(call->ctx, "template", name, err))) {
 			json_decref(out);
 			out = NULL;
 			break;
@@ -224,31 +238,45 @@ static json_t *l_lines(const struct jinja_call *call, struct buf *err)
 	return run_terms(call, err, "lines", 1);
 }
 
-/* The files (not folders) a pattern matches in the first search folder with any. */
+/* Appends the regular files matching path; returns how many. */
+static size_t glob_files(const char *path, json_t *out)
+{
+	struct stat st;
+	size_t i, found = 0;
+	glob_t g;
+
+	if (glob(path, 0, NULL, &g) != 0)
+		return 0;
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			json_array_append_new(out, json_string(g.gl_pathv[i]));
+			found++;
+		}
+	}
+	globfree(&g);
+	return found;
+}
+
+/* The files a pattern matches in the first search folder (DIR/files, then DIR) with any. */
 static void glob_term(const struct jinja_ctx *ctx, const char *pattern, json_t *out)
 {
 	const char *const cwd[] = {".", NULL};
 	const char *const *dir = ctx && ctx->search_paths ? ctx->search_paths : cwd;
-	struct stat st;
-	glob_t g;
+	size_t found = 0;
 	char *path;
-	size_t i, found;
+	int pass;
 
-	for (; *dir; dir++) {
-		path = pattern[0] == '/' ? xstrdup(pattern) : xasprintf("%s/%s", *dir, pattern);
-		found = 0;
-		if (glob(path, 0, NULL, &g) == 0) {
-			for (i = 0; i < g.gl_pathc; i++) {
-				if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode)) {
-					json_array_append_new(out, json_string(g.gl_pathv[i]));
-					found++;
-				}
-			}
-			globfree(&g);
+	if (pattern[0] == '/') {
+		glob_files(pattern, out);
+		return;
+	}
+	for (; *dir && !found; dir++) {
+		for (pass = 0; pass < 2 && !found; pass++) {
+			path = pass ? xasprintf("%s/%s", *dir, pattern)
+				    : xasprintf("%s/files/%s", *dir, pattern);
+			found = glob_files(path, out);
+			free(path);
 		}
-		free(path);
-		if (found || pattern[0] == '/')
-			return;
 	}
 }
 
@@ -652,7 +680,8 @@ static json_t *l_first_found(const struct jinja_call *call, struct buf *err)
 	ff_candidates(call->args, cands);
 	json_array_foreach(cands, i, c)
 	{
-		if (!json_is_string(c) || !(path = find_file(call->ctx, json_string_value(c))))
+		if (!json_is_string(c) ||
+		    !(path = find_file(call->ctx, "files", json_string_value(c))))
 			continue;
 		/* Ansible returns the joined path, made absolute but not resolved. */
 		abs = getcwd(NULL, 0);
@@ -672,37 +701,45 @@ static json_t *l_first_found(const struct jinja_call *call, struct buf *err)
 	return out;
 }
 
-/* One item of subelements: a copy without the sub-list, paired with each of its items. */
-static int sub_item(json_t *out, json_t *item, const char *path, int skip_missing, struct buf *err)
+/* The sub-list at path ("a.b") in item, removed from item; NULL with err set, or when missing. */
+static json_t *take_sublist(json_t *item, const char *path, int skip_missing, struct buf *err)
 {
-	json_t *copy = json_deep_copy(item), *parent = copy, *list = NULL, *x;
 	const char *p = path, *dot;
+	json_t *x, *list = NULL;
 	char *key;
-	size_t i;
-	int r = 0;
 
-	for (;; p = dot + 1) {
+	for (;; p = dot + 1, item = x) {
 		dot = strchrnul(p, '.');
 		key = xstrndup(p, (size_t)(dot - p));
-		x = json_object_get(parent, key);
+		x = json_object_get(item, key);
 		if (!x && !skip_missing)
 			buf_setf(err, "could not find '%s' key in iterated item", key);
 		else if (x && *dot && !json_is_object(x))
 			buf_setf(err, "the key %s should point to a dictionary", key);
 		else if (x && !*dot && !json_is_array(x))
 			buf_setf(err, "the key %s should point to a list", key);
-		else if (x && !*dot)
-			list = json_incref(x), json_object_del(parent, key);
+		else if (x && !*dot) {
+			list = json_incref(x);
+			json_object_del(item, key);
+		}
 		free(key);
-		if (!x || err->len || !*dot)
-			break;
-		parent = x;
+		if (!x || !*dot || err->len)
+			return list;
 	}
-	r = err->len ? -1 : 0;
+}
+
+/* One item of subelements: a copy without the sub-list, paired with each of its items. */
+static int sub_item(json_t *out, json_t *item, const char *path, int skip_missing, struct buf *err)
+{
+	json_t *copy = json_deep_copy(item), *list, *x;
+	size_t i;
+
+	buf_reset(err);
+	list = take_sublist(copy, path, skip_missing, err);
 	json_array_foreach(list, i, x) json_array_append_new(out, json_pack("[OO]", copy, x));
 	json_decref(list);
 	json_decref(copy);
-	return r;
+	return err->len ? -1 : 0;
 }
 
 static json_t *l_subelements(const struct jinja_call *call, struct buf *err)
@@ -718,7 +755,6 @@ static json_t *l_subelements(const struct jinja_call *call, struct buf *err)
 		buf_setf(err, "subelements lookup expects a list, a key name and optional flags");
 		return NULL;
 	}
-	buf_reset(err);
 	out = json_array();
 	json_array_foreach(items, i, item)
 	{

@@ -822,6 +822,29 @@ static void lookups_files(void **state)
 	LOOKUP_ERR("first_found", "[\"nope\"]", NULL, &ctx,
 		   "No file was found when using first_found.");
 	LOOKUP("first_found", "[\"nope\"]", "{\"skip\": true}", &ctx, "[]");
+	LOOKUP_ERR("template", "[\"nope.j2\"]", NULL, &ctx,
+		   "the template file nope.j2 could not be found for the lookup");
+}
+
+/* DIR/files/NAME is looked at before DIR/NAME, as Ansible's file lookup does. */
+static void lookups_files_subdir(void **state)
+{
+	const char *dir = *state;
+	const char *const paths[] = {dir, NULL};
+	struct jinja_ctx ctx = {NULL, NULL, paths};
+	char path[600], want[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/files", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/files/a.txt", dir);
+	f = fopen(path, "w");
+	fputs("from files\n", f);
+	fclose(f);
+	LOOKUP("file", "[\"a.txt\"]", NULL, &ctx, "[\"from files\"]");
+	snprintf(want, sizeof(want), "[\"%s/files/a.txt\"]", dir);
+	LOOKUP("fileglob", "[\"*.txt\"]", NULL, &ctx, want);
+	LOOKUP("first_found", "[\"a.txt\"]", NULL, &ctx, want);
 }
 
 static void lookups_template(void **state)
@@ -1114,6 +1137,8 @@ int main(void)
 		cmocka_unit_test(tests_values),
 		cmocka_unit_test(tests_version),
 		cmocka_unit_test_setup_teardown(lookups_files, lookup_dir_setup,
+						lookup_dir_teardown),
+		cmocka_unit_test_setup_teardown(lookups_files_subdir, lookup_dir_setup,
 						lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_template, lookup_dir_setup,
 						lookup_dir_teardown),
