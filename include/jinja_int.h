@@ -31,23 +31,23 @@ void jarena_release(struct jarena *a);
 
 enum jtok {
 	JT_EOF,
-	JT_DATA,        /* text between tags, whitespace control applied */
-	JT_VAR_BEGIN,   /* {{ */
-	JT_VAR_END,     /* }} */
+	JT_DATA,	/* text between tags, whitespace control applied */
+	JT_VAR_BEGIN,	/* {{ */
+	JT_VAR_END,	/* }} */
 	JT_BLOCK_BEGIN, /* {% */
-	JT_BLOCK_END,   /* %} */
+	JT_BLOCK_END,	/* %} */
 	JT_NAME,
 	JT_STRING,
 	JT_INT,
 	JT_FLOAT,
-	JT_OP,          /* operators and punctuation; op holds the text */
+	JT_OP, /* operators and punctuation; op holds the text */
 };
 
 struct jtoken {
 	enum jtok type;
-	size_t pos;        /* byte offset in the source, for error messages */
-	const char *str;   /* DATA: into the source; NAME, STRING: arena copy */
-	size_t len;        /* of str */
+	size_t pos;	 /* byte offset in the source, for error messages */
+	const char *str; /* DATA: into the source; NAME, STRING: arena copy */
+	size_t len;	 /* of str */
 	char op[4];
 	json_int_t i;
 	double d;
@@ -55,7 +55,7 @@ struct jtoken {
 
 /* Lexer flags. */
 #define JLEX_ESCAPE_BACKSLASHES 1 /* string literals in {{ }} keep backslashes (task args) */
-#define JLEX_EXPRESSION 2         /* the whole text is one bare expression */
+#define JLEX_EXPRESSION 2	  /* the whole text is one bare expression */
 
 /*
  * Splits the len bytes of src into tokens (a JT_EOF last). Returns 0, or -1
@@ -75,49 +75,49 @@ enum jnode_type {
 	/* statements */
 	JN_DATA,
 	JN_OUTPUT,   /* {{ a }} */
-	JN_IF,       /* a: condition, body, orelse (an elif is an IF alone in orelse) */
-	JN_FOR,      /* targets in a FOR: a: iterable, c: filter, body, orelse */
-	JN_SET,      /* targets = a; name set: ns.name = a */
+	JN_IF,	     /* a: condition, body, orelse (an elif is an IF alone in orelse) */
+	JN_FOR,	     /* targets in a FOR: a: iterable, c: filter, body, orelse */
+	JN_SET,	     /* targets = a; name set: ns.name = a */
 	JN_SETBLOCK, /* {% set x %}body{% endset %} */
 	JN_INCLUDE,  /* {% include a [ignore missing] %}: negate is "ignore missing" */
-	JN_MACRO,    /* {% macro name(targets) %}body: args: defaults (CONSTs without value: none) */
+	JN_MACRO, /* {% macro name(targets) %}body: args: defaults (CONSTs without value: none) */
 	/* expressions */
-	JN_CONST,    /* value */
-	JN_NAME,     /* name */
-	JN_LIST,     /* args: the items */
-	JN_DICT,     /* args: key, value, key, value... */
-	JN_ATTR,     /* a.name */
-	JN_ITEM,     /* a[b] */
-	JN_SLICE,    /* a[args: start, stop, step] (NULL-valued CONSTs when left out) */
-	JN_CALL,     /* a(args) */
-	JN_FILTER,   /* a | name(args) */
-	JN_TEST,     /* a is [not] name(args) */
-	JN_BINOP,    /* a op b: + - * / // % ** */
-	JN_CONCAT,   /* a ~ b */
-	JN_CMP,      /* a op b: == != < > <= >= in, "not in" as op "ni" */
+	JN_CONST,  /* value */
+	JN_NAME,   /* name */
+	JN_LIST,   /* args: the items */
+	JN_DICT,   /* args: key, value, key, value... */
+	JN_ATTR,   /* a.name */
+	JN_ITEM,   /* a[b] */
+	JN_SLICE,  /* a[args: start, stop, step] (NULL-valued CONSTs when left out) */
+	JN_CALL,   /* a(args) */
+	JN_FILTER, /* a | name(args) */
+	JN_TEST,   /* a is [not] name(args) */
+	JN_BINOP,  /* a op b: + - * / // % ** */
+	JN_CONCAT, /* a ~ b */
+	JN_CMP,	   /* a op b: == != < > <= >= in, "not in" as op "ni" */
 	JN_NEG,
 	JN_POS,
 	JN_NOT,
 	JN_AND,
 	JN_OR,
-	JN_COND,     /* b if a else c (c may be NULL) */
+	JN_COND, /* b if a else c (c may be NULL) */
 };
 
 struct jnode {
 	enum jnode_type type;
 	char op[4];
-	int negate;               /* TEST: "is not" */
+	int negate; /* TEST: "is not" */
 	size_t pos;
 	const char *name;
-	const char *kw;           /* an argument given as kw=value */
-	json_t *value;            /* CONST: borrowed from the template's consts */
-	const char *text;         /* DATA: into the source */
+	const char *kw;	  /* an argument given as kw=value */
+	json_t *value;	  /* CONST: borrowed from the template's consts */
+	const char *text; /* DATA: into the source */
 	size_t len;
 	struct jnode *a, *b, *c;
-	struct jnode *args;       /* a list linked by next */
+	struct jnode *args; /* a list linked by next */
 	struct jnode *body, *orelse;
 	struct jnode *next;
-	const char **targets;     /* FOR, SET: the names assigned */
+	const char **targets; /* FOR, SET: the names assigned */
 	size_t ntargets;
 	jinja_filter_fn filter;
 	jinja_test_fn test;
@@ -125,8 +125,8 @@ struct jnode {
 
 struct jtemplate {
 	struct jarena arena;
-	struct jnode *body;       /* statements; for an expression: one node */
-	json_t *consts;           /* keeps CONST values alive */
+	struct jnode *body; /* statements; for an expression: one node */
+	json_t *consts;	    /* keeps CONST values alive */
 	const char *src;
 };
 
@@ -135,8 +135,7 @@ struct jtemplate {
  * Returns 0, or -1 with "template error while templating string: ..." in err.
  * jtemplate_release frees t's insides in both cases.
  */
-int jtemplate_parse(struct jtemplate *t, const char *src, size_t len, int flags,
-		    struct buf *err);
+int jtemplate_parse(struct jtemplate *t, const char *src, size_t len, int flags, struct buf *err);
 void jtemplate_release(struct jtemplate *t);
 
 /* ---- evaluation ---- */
@@ -148,7 +147,7 @@ struct jloop {
 
 struct jscope {
 	struct jscope *parent;
-	json_t *vars;             /* set here; NULL until the first set */
+	json_t *vars; /* set here; NULL until the first set */
 	struct jloop *loop;
 };
 
@@ -162,11 +161,11 @@ struct jrendering {
 struct jenv {
 	const struct jinja_ctx *ctx;
 	struct buf *err;
-	int err_undef;            /* the error in err is an undefined value's */
+	int err_undef; /* the error in err is an undefined value's */
 	struct jscope *scope;
 	struct jrendering *rendering;
-	int depth;                /* nested renders of variables */
-	json_t *namespaces;       /* namespace() objects, the only ones set may change */
+	int depth;		     /* nested renders of variables */
+	json_t *namespaces;	     /* namespace() objects, the only ones set may change */
 	const struct jnode **macros; /* {% macro %}s defined so far, latest last */
 	size_t nmacros, amacros;
 };
@@ -184,7 +183,10 @@ struct jval {
 	int silent; /* x if false (no else): prints as nothing */
 };
 
-#define JVAL_INIT { NULL, NULL, NULL, 0 }
+#define JVAL_INIT                                                                                  \
+	{                                                                                          \
+		NULL, NULL, NULL, 0                                                                \
+	}
 
 void jval_release(struct jval *jv);
 void jval_set_undef(struct jval *jv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -50,14 +50,11 @@ int jvalue_has_markers(const json_t *v)
 	case JSON_STRING:
 		return jinja_has_markers(json_string_value(v));
 	case JSON_ARRAY:
-		json_array_foreach((json_t *)v, i, x)
-			if (jvalue_has_markers(x))
-				return 1;
+		json_array_foreach((json_t *)v, i, x) if (jvalue_has_markers(x)) return 1;
 		return 0;
 	case JSON_OBJECT:
-		json_object_foreach((json_t *)v, k, x)
-			if (jinja_has_markers(k) || jvalue_has_markers(x))
-				return 1;
+		json_object_foreach((json_t *)v, k,
+				    x) if (jinja_has_markers(k) || jvalue_has_markers(x)) return 1;
 		return 0;
 	default:
 		return 0;
@@ -69,13 +66,20 @@ int jinja_truthy(const json_t *v)
 	if (!v)
 		return 0;
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return json_object_size(v) > 0;
-	case JSON_ARRAY: return json_array_size(v) > 0;
-	case JSON_STRING: return json_string_length(v) > 0;
-	case JSON_INTEGER: return json_integer_value(v) != 0;
-	case JSON_REAL: return json_real_value(v) != 0.0;
-	case JSON_TRUE: return 1;
-	default: return 0;
+	case JSON_OBJECT:
+		return json_object_size(v) > 0;
+	case JSON_ARRAY:
+		return json_array_size(v) > 0;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
+	case JSON_INTEGER:
+		return json_integer_value(v) != 0;
+	case JSON_REAL:
+		return json_real_value(v) != 0.0;
+	case JSON_TRUE:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
@@ -146,7 +150,8 @@ static json_t *loop_filter(struct jenv *e, const struct jnode *n, json_t *items)
 	json_t *kept = json_array(), *c, *x;
 	size_t i;
 
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		if (assign(e, n, x) || jeval_value(e, n->c, &c)) {
 			json_decref(kept);
 			return NULL;
@@ -160,8 +165,8 @@ static json_t *loop_filter(struct jenv *e, const struct jnode *n, json_t *items)
 
 static int render_loop(struct jenv *e, const struct jnode *n, json_t *items, struct buf *out)
 {
-	struct jloop loop = { items, 0 };
-	struct jscope scope = { e->scope, NULL, &loop };
+	struct jloop loop = {items, 0};
+	struct jscope scope = {e->scope, NULL, &loop};
 	json_t *kept = items;
 	int r = 0;
 
@@ -251,14 +256,29 @@ int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out)
 		case JN_DATA:
 			buf_add(out, n->text, n->len);
 			break;
-		case JN_OUTPUT: r = render_output(e, n, out); break;
-		case JN_IF: r = render_if(e, n, out); break;
-		case JN_FOR: r = render_for(e, n, out); break;
-		case JN_SET: r = render_set(e, n); break;
-		case JN_SETBLOCK: r = render_setblock(e, n); break;
-		case JN_INCLUDE: r = jrender_include(e, n, out); break;
-		case JN_MACRO: jmacro_define(e, n); break;
-		default: BUG("statement node %d", (int)n->type);
+		case JN_OUTPUT:
+			r = render_output(e, n, out);
+			break;
+		case JN_IF:
+			r = render_if(e, n, out);
+			break;
+		case JN_FOR:
+			r = render_for(e, n, out);
+			break;
+		case JN_SET:
+			r = render_set(e, n);
+			break;
+		case JN_SETBLOCK:
+			r = render_setblock(e, n);
+			break;
+		case JN_INCLUDE:
+			r = jrender_include(e, n, out);
+			break;
+		case JN_MACRO:
+			jmacro_define(e, n);
+			break;
+		default:
+			BUG("statement node %d", (int)n->type);
 		}
 	}
 	return r;
@@ -347,9 +367,9 @@ static void show_source(struct buf *err, const char *text)
 }
 
 struct render_opts {
-	int typed;                /* Ansible's typing of the result */
-	int flags;                /* JLEX_* */
-	struct jenv *parent;      /* rendering a variable's value for this render */
+	int typed;	     /* Ansible's typing of the result */
+	int flags;	     /* JLEX_* */
+	struct jenv *parent; /* rendering a variable's value for this render */
 };
 
 static void env_init(struct jenv *e, struct jscope *root, const struct jinja_ctx *ctx,
@@ -389,7 +409,8 @@ static json_t *render_parsed(struct jenv *e, const struct jtemplate *t, const ch
 		else
 			v = json_stringn(b.buf, b.len);
 	}
-	if (v && json_is_string(v) && trailing_newlines(json_string_value(v), json_string_length(v)) < want) {
+	if (v && json_is_string(v) &&
+	    trailing_newlines(json_string_value(v), json_string_length(v)) < want) {
 		buf_reset(&b);
 		buf_add(&b, json_string_value(v), json_string_length(v));
 		while (trailing_newlines(b.buf, b.len) < want)
@@ -458,15 +479,18 @@ static json_t *render(const struct jinja_ctx *ctx, const char *text, const struc
 
 static json_t *render_var_string(struct jenv *e, json_t *s, const char *name)
 {
-	struct render_opts o = { 1, JLEX_ESCAPE_BACKSLASHES, e };
-	struct jrendering here = { s, name, e->rendering };
+	struct render_opts o = {1, JLEX_ESCAPE_BACKSLASHES, e};
+	struct jrendering here = {s, name, e->rendering};
 	const struct jrendering *r;
 	json_t *v;
 
 	for (r = e->rendering; r; r = r->up)
 		if (r->s == s)
-			return jerr(e, "recursive loop detected in template string: %s (variable '%s')",
-				    json_string_value(s), name), NULL;
+			return jerr(e,
+				    "recursive loop detected in template string: %s (variable "
+				    "'%s')",
+				    json_string_value(s), name),
+			       NULL;
 	if (e->depth >= JINJA_MAX_DEPTH)
 		return jerr(e, "variables nest too deeply while rendering '%s'", name), NULL;
 	e->rendering = &here;
@@ -486,12 +510,14 @@ json_t *jrender_var(struct jenv *e, json_t *v, const char *name)
 	if (json_is_string(v))
 		return render_var_string(e, v, name);
 	r = json_is_array(v) ? json_array() : json_object();
-	json_array_foreach(json_is_array(v) ? v : NULL, i, x) {
+	json_array_foreach(json_is_array(v) ? v : NULL, i, x)
+	{
 		if (!(y = jrender_var(e, x, name)))
 			goto fail;
 		json_array_append_new(r, y);
 	}
-	json_object_foreach(json_is_object(v) ? v : NULL, k, x) {
+	json_object_foreach(json_is_object(v) ? v : NULL, k, x)
+	{
 		json_t *key = json_string(k), *rk;
 		struct buf kb = BUF_INIT;
 
@@ -527,7 +553,7 @@ static void prefix_where(const struct jinja_ctx *ctx, struct buf *err)
 
 json_t *jinja_render(const struct jinja_ctx *ctx, const char *text, struct buf *err)
 {
-	struct render_opts o = { 1, JLEX_ESCAPE_BACKSLASHES, NULL };
+	struct render_opts o = {1, JLEX_ESCAPE_BACKSLASHES, NULL};
 	int undef;
 	json_t *v = render(ctx, text, &o, err, &undef);
 
@@ -539,7 +565,7 @@ json_t *jinja_render(const struct jinja_ctx *ctx, const char *text, struct buf *
 int jinja_render_text(const struct jinja_ctx *ctx, const char *text, struct buf *out,
 		      struct buf *err)
 {
-	struct render_opts o = { 0, 0, NULL };
+	struct render_opts o = {0, 0, NULL};
 	int undef;
 	json_t *v = render(ctx, text, &o, err, &undef);
 
@@ -563,12 +589,14 @@ static json_t *render_tree(const struct jinja_ctx *ctx, json_t *v, struct buf *e
 	if (json_is_string(v))
 		return jinja_render(ctx, json_string_value(v), err);
 	r = json_is_array(v) ? json_array() : json_object();
-	json_array_foreach(json_is_array(v) ? v : NULL, i, x) {
+	json_array_foreach(json_is_array(v) ? v : NULL, i, x)
+	{
 		if (!(y = render_tree(ctx, x, err)))
 			goto fail;
 		json_array_append_new(r, y);
 	}
-	json_object_foreach(json_is_object(v) ? v : NULL, k, x) {
+	json_object_foreach(json_is_object(v) ? v : NULL, k, x)
+	{
 		struct buf kb = BUF_INIT;
 		json_t *rk = jinja_has_markers(k) ? jinja_render(ctx, k, err) : json_string(k);
 
@@ -594,7 +622,7 @@ json_t *jinja_render_tree(const struct jinja_ctx *ctx, json_t *v, struct buf *er
 
 static json_t *eval_expr(const struct jinja_ctx *ctx, const char *expr, struct buf *err)
 {
-	struct render_opts o = { 0, JLEX_EXPRESSION, NULL };
+	struct render_opts o = {0, JLEX_EXPRESSION, NULL};
 	struct jtemplate t;
 	struct jscope root;
 	struct jenv e;
@@ -662,8 +690,8 @@ int jinja_condition(const struct jinja_ctx *ctx, json_t *cond, struct buf *err)
 	t = condition_string(&plain, json_string_value(cond), err);
 	if (t < 0) {
 		msg = xstrdup(err->buf);
-		buf_setf(err, "error while evaluating conditional (%s): %s", json_string_value(cond),
-			 msg);
+		buf_setf(err, "error while evaluating conditional (%s): %s",
+			 json_string_value(cond), msg);
 		free(msg);
 		prefix_where(ctx, err);
 	}

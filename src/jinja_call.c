@@ -51,7 +51,8 @@ static int call_range(struct jenv *e, json_t *args, json_t **out)
 		return -1;
 	if (s == 0)
 		return jerr(e, "range() arg 3 must not be zero");
-	if ((s > 0 && b > a && (b - a) / s > RANGE_MAX) || (s < 0 && a > b && (a - b) / -s > RANGE_MAX))
+	if ((s > 0 && b > a && (b - a) / s > RANGE_MAX) ||
+	    (s < 0 && a > b && (a - b) / -s > RANGE_MAX))
 		return jerr(e, "range too big (more than %d items)", RANGE_MAX);
 	*out = json_array();
 	for (i = a; s > 0 ? i < b : i > b; i += s)
@@ -86,7 +87,7 @@ static int call_lookup(struct jenv *e, json_t *args, json_t *kwargs, int wantlis
 {
 	json_t *name = json_array_get(args, 0), *kw = json_copy(kwargs), *r = NULL;
 	const char *errors = json_string_value(json_object_get(kwargs, "errors"));
-	struct jinja_call call = { 0 };
+	struct jinja_call call = {0};
 	jinja_lookup_fn fn;
 	int ret = 1;
 
@@ -311,10 +312,12 @@ static int m_affix(struct jenv *e, json_t *obj, json_t *args, int end, json_t **
 	int hit = 0;
 
 	if (json_is_array(p)) {
-		json_array_foreach(p, i, x) {
+		json_array_foreach(p, i, x)
+		{
 			if (want_str(e, x, end ? "endswith" : "startswith"))
 				return -1;
-			hit = hit || affix_match(json_string_value(obj), json_string_length(obj), x, end);
+			hit = hit ||
+			      affix_match(json_string_value(obj), json_string_length(obj), x, end);
 		}
 	} else {
 		if (want_str(e, p, end ? "endswith" : "startswith"))
@@ -372,7 +375,8 @@ static int m_join(struct jenv *e, json_t *obj, json_t *args, json_t *kwargs, jso
 	(void)kwargs;
 	if (!items)
 		return -1;
-	json_array_foreach(items, i, x) {
+	json_array_foreach(items, i, x)
+	{
 		if (!json_is_string(x)) {
 			r = jerr(e, "sequence item %zu: expected str instance, %s found", i,
 				 jtype_name(x));
@@ -423,8 +427,10 @@ static int m_format(struct jenv *e, json_t *obj, json_t *args, json_t *kwargs, j
 			buf_addch(&b, *s);
 			s += 2;
 		} else if (*s == '{' && (close = strchr(s, '}')) != NULL) {
-			r = format_field(e, s + 1, (size_t)(close - s - 1), &autoidx, args, kwargs, &b)
-				? -1 : 1;
+			r = format_field(e, s + 1, (size_t)(close - s - 1), &autoidx, args, kwargs,
+					 &b)
+				    ? -1
+				    : 1;
 			s = close + 1;
 		} else {
 			buf_addch(&b, *s++);
@@ -458,13 +464,13 @@ static int m_count(struct jenv *e, json_t *obj, json_t *args, json_t *kwargs, js
 
 	(void)kwargs;
 	if (json_is_array(obj)) {
-		json_array_foreach(obj, i, y)
-			n += jop_eq(x, y);
+		json_array_foreach(obj, i, y) n += jop_eq(x, y);
 	} else {
 		if (want_str(e, x, "count"))
 			return -1;
-		for (p = json_string_value(obj); json_string_length(x) &&
-		     (p = strstr(p, json_string_value(x))) != NULL; p += json_string_length(x))
+		for (p = json_string_value(obj);
+		     json_string_length(x) && (p = strstr(p, json_string_value(x))) != NULL;
+		     p += json_string_length(x))
 			n++;
 		if (!json_string_length(x))
 			n = (json_int_t)json_string_length(obj) + 1;
@@ -485,11 +491,11 @@ static int m_isclass(json_t *obj, int (*cls)(int), json_t **out)
 	return 1;
 }
 
-#define ISCLASS(NAME, CLS)                                                                   \
-	static int m_##NAME(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out)  \
-	{                                                                                    \
-		(void)e, (void)a, (void)k;                                                   \
-		return m_isclass(o, CLS, out);                                               \
+#define ISCLASS(NAME, CLS)                                                                         \
+	static int m_##NAME(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out)         \
+	{                                                                                          \
+		(void)e, (void)a, (void)k;                                                         \
+		return m_isclass(o, CLS, out);                                                     \
 	}
 ISCLASS(isdigit, isdigit)
 ISCLASS(isalpha, isalpha)
@@ -521,8 +527,7 @@ static int m_items(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out
 
 	(void)e, (void)a, (void)k;
 	*out = json_array();
-	json_object_foreach(o, key, v)
-		json_array_append_new(*out, json_pack("[sO]", key, v));
+	json_object_foreach(o, key, v) json_array_append_new(*out, json_pack("[sO]", key, v));
 	return 1;
 }
 
@@ -540,8 +545,7 @@ static int m_values(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **ou
 
 	(void)e, (void)a, (void)k;
 	*out = json_array();
-	json_object_foreach(o, key, v)
-		json_array_append(*out, v);
+	json_object_foreach(o, key, v) json_array_append(*out, v);
 	return 1;
 }
 
@@ -563,7 +567,8 @@ static int m_index(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out
 	size_t i;
 
 	(void)k;
-	json_array_foreach(o, i, y) {
+	json_array_foreach(o, i, y)
+	{
 		if (jop_eq(x, y)) {
 			*out = json_integer((json_int_t)i);
 			return 1;
@@ -583,32 +588,32 @@ struct method {
 };
 
 static const struct method methods[] = {
-	{ JSON_STRING, "split", m_split },
-	{ JSON_STRING, "strip", m_strip_both },
-	{ JSON_STRING, "lstrip", m_lstrip },
-	{ JSON_STRING, "rstrip", m_rstrip },
-	{ JSON_STRING, "lower", m_lower },
-	{ JSON_STRING, "upper", m_upper },
-	{ JSON_STRING, "capitalize", m_capitalize },
-	{ JSON_STRING, "title", m_title },
-	{ JSON_STRING, "startswith", m_startswith },
-	{ JSON_STRING, "endswith", m_endswith },
-	{ JSON_STRING, "replace", m_replace },
-	{ JSON_STRING, "join", m_join },
-	{ JSON_STRING, "format", m_format },
-	{ JSON_STRING, "find", m_find },
-	{ JSON_STRING, "count", m_count },
-	{ JSON_STRING, "isdigit", m_isdigit },
-	{ JSON_STRING, "isalpha", m_isalpha },
-	{ JSON_STRING, "isalnum", m_isalnum },
-	{ JSON_STRING, "isspace", m_isspace },
-	{ JSON_STRING, "splitlines", m_splitlines },
-	{ JSON_OBJECT, "items", m_items },
-	{ JSON_OBJECT, "keys", m_keys },
-	{ JSON_OBJECT, "values", m_values },
-	{ JSON_OBJECT, "get", m_get },
-	{ JSON_ARRAY, "index", m_index },
-	{ JSON_ARRAY, "count", m_count },
+	{JSON_STRING, "split", m_split},
+	{JSON_STRING, "strip", m_strip_both},
+	{JSON_STRING, "lstrip", m_lstrip},
+	{JSON_STRING, "rstrip", m_rstrip},
+	{JSON_STRING, "lower", m_lower},
+	{JSON_STRING, "upper", m_upper},
+	{JSON_STRING, "capitalize", m_capitalize},
+	{JSON_STRING, "title", m_title},
+	{JSON_STRING, "startswith", m_startswith},
+	{JSON_STRING, "endswith", m_endswith},
+	{JSON_STRING, "replace", m_replace},
+	{JSON_STRING, "join", m_join},
+	{JSON_STRING, "format", m_format},
+	{JSON_STRING, "find", m_find},
+	{JSON_STRING, "count", m_count},
+	{JSON_STRING, "isdigit", m_isdigit},
+	{JSON_STRING, "isalpha", m_isalpha},
+	{JSON_STRING, "isalnum", m_isalnum},
+	{JSON_STRING, "isspace", m_isspace},
+	{JSON_STRING, "splitlines", m_splitlines},
+	{JSON_OBJECT, "items", m_items},
+	{JSON_OBJECT, "keys", m_keys},
+	{JSON_OBJECT, "values", m_values},
+	{JSON_OBJECT, "get", m_get},
+	{JSON_ARRAY, "index", m_index},
+	{JSON_ARRAY, "count", m_count},
 };
 
 int jcall_method(struct jenv *e, json_t *obj, const char *name, json_t *args, json_t *kwargs,

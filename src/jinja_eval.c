@@ -313,7 +313,7 @@ static int eval_item(struct jenv *e, const struct jnode *n, struct jval *out)
 
 static int eval_slice(struct jenv *e, const struct jnode *n, struct jval *out)
 {
-	json_t *v = NULL, *p[3] = { NULL, NULL, NULL };
+	json_t *v = NULL, *p[3] = {NULL, NULL, NULL};
 	const struct jnode *a;
 	int k = 0, r = -1;
 
@@ -433,7 +433,7 @@ static int eval_callable(struct jenv *e, const struct jnode *n, struct jval *in,
 
 static int eval_filter_or_test(struct jenv *e, const struct jnode *n, struct jval *out)
 {
-	struct jinja_call call = { 0 };
+	struct jinja_call call = {0};
 	struct jval in = JVAL_INIT;
 	int r = -1, t;
 
@@ -542,24 +542,35 @@ int jeval(struct jenv *e, const struct jnode *n, struct jval *out)
 	case JN_CONST:
 		out->v = json_incref(n->value);
 		return 0;
-	case JN_NAME: return eval_name(e, n, out);
-	case JN_LIST: return eval_list(e, n, out);
-	case JN_DICT: return eval_dict(e, n, out);
-	case JN_ATTR: return eval_attr(e, n, out);
-	case JN_ITEM: return eval_item(e, n, out);
-	case JN_SLICE: return eval_slice(e, n, out);
-	case JN_CALL: return eval_call(e, n, out);
+	case JN_NAME:
+		return eval_name(e, n, out);
+	case JN_LIST:
+		return eval_list(e, n, out);
+	case JN_DICT:
+		return eval_dict(e, n, out);
+	case JN_ATTR:
+		return eval_attr(e, n, out);
+	case JN_ITEM:
+		return eval_item(e, n, out);
+	case JN_SLICE:
+		return eval_slice(e, n, out);
+	case JN_CALL:
+		return eval_call(e, n, out);
 	case JN_FILTER:
-	case JN_TEST: return eval_filter_or_test(e, n, out);
+	case JN_TEST:
+		return eval_filter_or_test(e, n, out);
 	case JN_BINOP:
 	case JN_CONCAT:
-	case JN_CMP: return eval_binary(e, n, out);
+	case JN_CMP:
+		return eval_binary(e, n, out);
 	case JN_NEG:
 	case JN_POS:
-	case JN_NOT: return eval_unary(e, n, out);
+	case JN_NOT:
+		return eval_unary(e, n, out);
 	case JN_AND:
 	case JN_OR:
-	case JN_COND: return eval_logic(e, n, out);
+	case JN_COND:
+		return eval_logic(e, n, out);
 	default:
 		BUG("jeval on statement node %d", (int)n->type);
 	}

@@ -41,15 +41,15 @@ static char *find_any(struct jenv *e, json_t *names)
 
 	if (json_is_string(names))
 		return find_template(e->ctx, json_string_value(names));
-	json_array_foreach(names, i, x)
-		if (json_is_string(x) && (p = find_template(e->ctx, json_string_value(x))) != NULL)
-			return p;
+	json_array_foreach(names, i, x) if (json_is_string(x) &&
+					    (p = find_template(e->ctx, json_string_value(x))) !=
+						    NULL) return p;
 	return NULL;
 }
 
 static int render_file(struct jenv *e, const char *path, struct buf *out)
 {
-	struct jscope scope = { e->scope, NULL, NULL };
+	struct jscope scope = {e->scope, NULL, NULL};
 	struct buf src = BUF_INIT, perr = BUF_INIT;
 	size_t nmacros = e->nmacros;
 	struct jtemplate t;
@@ -91,8 +91,9 @@ int jrender_include(struct jenv *e, const struct jnode *n, struct buf *out)
 	if (!path && n->negate)
 		r = 0;
 	else if (!path)
-		r = jerr(e, "template not found: %s", json_is_string(names) ?
-			 json_string_value(names) : "(none of the names given)");
+		r = jerr(e, "template not found: %s",
+			 json_is_string(names) ? json_string_value(names)
+					       : "(none of the names given)");
 	else if (e->depth >= INCLUDE_MAX_DEPTH)
 		r = jerr(e, "templates include each other too deeply (at %s)", path);
 	else
@@ -117,8 +118,10 @@ static int macro_bind(struct jenv *e, const struct jnode *m, json_t *args, json_
 	size_t i;
 
 	if (json_array_size(args) > m->ntargets)
-		return jerr(e, "macro '%s' takes not more than %zu argument(s)", m->name, m->ntargets);
-	json_object_foreach(kwargs, k, v) {
+		return jerr(e, "macro '%s' takes not more than %zu argument(s)", m->name,
+			    m->ntargets);
+	json_object_foreach(kwargs, k, v)
+	{
 		for (i = 0; i < m->ntargets && strcmp(m->targets[i], k); i++)
 			;
 		if (i == m->ntargets)
@@ -144,7 +147,7 @@ static int macro_bind(struct jenv *e, const struct jnode *m, json_t *args, json_
 int jmacro_call(struct jenv *e, const char *name, json_t *args, json_t *kwargs, json_t **out)
 {
 	const struct jnode *m = NULL;
-	struct jscope *caller = e->scope, *root = e->scope, scope = { NULL, NULL, NULL };
+	struct jscope *caller = e->scope, *root = e->scope, scope = {NULL, NULL, NULL};
 	struct buf b = BUF_INIT;
 	size_t i;
 	int r;
@@ -154,7 +157,8 @@ int jmacro_call(struct jenv *e, const char *name, json_t *args, json_t *kwargs, 
 			m = e->macros[i - 1];
 	if (!m)
 		return 0;
-	/* a macro sees the template's top-level names and its parameters, not the caller's locals */
+	/* a macro sees the template's top-level names and its parameters, not the caller's locals
+	 */
 	while (root && root->parent)
 		root = root->parent;
 	scope.parent = root;

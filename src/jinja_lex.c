@@ -94,7 +94,7 @@ struct lexer {
 	size_t n, alloc;
 	struct buf *err;
 	int lstrip_next; /* a -}} asked to strip the next text's leading whitespace */
-	int in_var;      /* inside {{ }} (where backslashes may stay as written) */
+	int in_var;	 /* inside {{ }} (where backslashes may stay as written) */
 };
 
 static struct jtoken *lex_push(struct lexer *L, enum jtok type, size_t pos)
@@ -233,7 +233,7 @@ static int lex_number(struct lexer *L, struct jtoken *t);
 
 static int lex_name_or_op(struct lexer *L, struct jtoken *t, int *depth)
 {
-	static const char *const ops2[] = { "//", "**", "==", "!=", "<=", ">=" };
+	static const char *const ops2[] = {"//", "**", "==", "!=", "<=", ">="};
 	const char *p = L->src + L->pos;
 	size_t i, n = 0;
 
@@ -314,7 +314,8 @@ static int lex_tag(struct lexer *L, enum jtok begin)
 		while (L->pos < L->len && is_space(L->src[L->pos]))
 			L->pos++;
 		if (L->pos >= L->len)
-			return jsyntax_error(L->err, L->src, start, "unexpected end of template, "
+			return jsyntax_error(L->err, L->src, start,
+					     "unexpected end of template, "
 					     "the tag opened here is not closed");
 		if (depth == 0 && lex_tag_end(L, begin))
 			return 0;
@@ -331,7 +332,8 @@ static int lex_template(struct lexer *L)
 
 	while (L->pos < L->len) {
 		open = lex_find_open(L, L->pos);
-		lex_data(L, L->pos, open ? (size_t)(open - L->src) : L->len, open && open[2] == '-');
+		lex_data(L, L->pos, open ? (size_t)(open - L->src) : L->len,
+			 open && open[2] == '-');
 		if (!open)
 			break;
 		L->pos = (size_t)(open - L->src);
@@ -366,7 +368,7 @@ static int lex_expression(struct lexer *L)
 int jlex(const char *src, size_t len, int flags, struct jarena *arena, struct jtoken **toks,
 	 size_t *ntoks, struct buf *err)
 {
-	struct lexer L = { 0 };
+	struct lexer L = {0};
 	int r;
 
 	L.src = src;
@@ -421,8 +423,10 @@ static size_t unescape_one(const char *p, const char *end, struct buf *b)
 		if (p + 1 + i >= end || !isxdigit((unsigned char)p[1 + i]))
 			n = 0;
 		else
-			cp = cp * 16 + (unsigned long)(isdigit((unsigned char)p[1 + i]) ?
-				p[1 + i] - '0' : (tolower((unsigned char)p[1 + i]) - 'a' + 10));
+			cp = cp * 16 + (unsigned long)(isdigit((unsigned char)p[1 + i])
+							       ? p[1 + i] - '0'
+							       : (tolower((unsigned char)p[1 + i]) -
+								  'a' + 10));
 	}
 	if (!n || cp > 0x10ffff) {
 		buf_addch(b, '\\');

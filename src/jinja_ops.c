@@ -17,14 +17,21 @@
 const char *jtype_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "dict";
-	case JSON_ARRAY: return "list";
-	case JSON_STRING: return "str";
-	case JSON_INTEGER: return "int";
-	case JSON_REAL: return "float";
+	case JSON_OBJECT:
+		return "dict";
+	case JSON_ARRAY:
+		return "list";
+	case JSON_STRING:
+		return "str";
+	case JSON_INTEGER:
+		return "int";
+	case JSON_REAL:
+		return "float";
 	case JSON_TRUE:
-	case JSON_FALSE: return "bool";
-	default: return "NoneType";
+	case JSON_FALSE:
+		return "bool";
+	default:
+		return "NoneType";
 	}
 }
 
@@ -88,7 +95,8 @@ int jop_eq(const json_t *a, const json_t *b)
 	case JSON_OBJECT:
 		if (json_object_size(a) != json_object_size(b))
 			return 0;
-		json_object_foreach((json_t *)a, k, v) {
+		json_object_foreach((json_t *)a, k, v)
+		{
 			json_t *w = json_object_get(b, k);
 
 			if (!w || !jop_eq(v, w))
@@ -167,8 +175,10 @@ static json_t *int_arith(char op, json_int_t a, json_int_t b, struct buf *err)
 		over = __builtin_mul_overflow((long long)a, (long long)b, &r);
 	if (!over)
 		return json_integer((json_int_t)r);
-	return jop_real(op == '+' ? (double)a + (double)b : op == '-' ? (double)a - (double)b :
-			(double)a * (double)b, err);
+	return jop_real(op == '+'   ? (double)a + (double)b
+			: op == '-' ? (double)a - (double)b
+				    : (double)a * (double)b,
+			err);
 }
 
 static json_t *int_pow(json_int_t a, json_int_t b, struct buf *err)
@@ -243,7 +253,8 @@ static int percent_one(struct buf *out, const char *spec, char type, const json_
 		return 0;
 	}
 	if (!num(v, &i, &d, &is_int)) {
-		buf_setf(err, "%%%c format: a real number is required, not %s", type, jtype_name(v));
+		buf_setf(err, "%%%c format: a real number is required, not %s", type,
+			 jtype_name(v));
 		return -1;
 	}
 	if (strchr("dixXoc", type)) {
@@ -283,8 +294,8 @@ static json_t *percent_format(const char *f, json_t *args, struct buf *err)
 		}
 		memcpy(spec, f, sl);
 		spec[sl] = '\0';
-		if (percent_one(&out, spec, f[sl], json_is_array(args) ? json_array_get(args, k) : args,
-				err))
+		if (percent_one(&out, spec, f[sl],
+				json_is_array(args) ? json_array_get(args, k) : args, err))
 			goto out;
 		k++;
 		f += sl + 1;
@@ -306,16 +317,19 @@ json_t *jop_arith(const char *op, json_t *a, json_t *b, struct buf *err)
 
 	if (na && nb) {
 		if (strchr("+-", op[0]) || !strcmp(op, "*"))
-			return xa && xb ? int_arith(op[0], ia, ib, err) :
-			       jop_real(op[0] == '+' ? da + db : op[0] == '-' ? da - db : da * db, err);
+			return xa && xb ? int_arith(op[0], ia, ib, err)
+					: jop_real(op[0] == '+'	  ? da + db
+						   : op[0] == '-' ? da - db
+								  : da * db,
+						   err);
 		if (!strcmp(op, "**"))
 			return xa && xb ? int_pow(ia, ib, err) : jop_real(pow(da, db), err);
 		return divide(op, ia, ib, da, db, xa && xb, err);
 	}
 	if (!strcmp(op, "%") && json_is_string(a))
 		return percent_format(json_string_value(a), b, err);
-	if (!strcmp(op, "+") && ((json_is_string(a) && json_is_string(b)) ||
-				 (json_is_array(a) && json_is_array(b))))
+	if (!strcmp(op, "+") &&
+	    ((json_is_string(a) && json_is_string(b)) || (json_is_array(a) && json_is_array(b))))
 		return concat(a, b);
 	if (!strcmp(op, "*") && nb && xb && (json_is_string(a) || json_is_array(a)))
 		return repeat(a, ib);
@@ -356,7 +370,7 @@ static int order(const json_t *a, const json_t *b, const json_t **bad)
 
 int jop_order(const char *op, const json_t *a, const json_t *b, struct buf *err)
 {
-	const json_t *bad[2] = { a, b };
+	const json_t *bad[2] = {a, b};
 	int c = order(a, b, bad);
 
 	if (c == -2) {
@@ -427,8 +441,7 @@ json_t *jop_iterable(json_t *v, struct buf *err)
 		return jop_chars(json_string_value(v));
 	if (json_is_object(v)) {
 		r = json_array();
-		json_object_foreach(v, k, x)
-			json_array_append_new(r, json_string(k));
+		json_object_foreach(v, k, x) json_array_append_new(r, json_string(k));
 		return r;
 	}
 	buf_setf(err, "'%s' object is not iterable", jtype_name(v));

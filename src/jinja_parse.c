@@ -49,15 +49,33 @@ static int is_name(struct parser *p, const char *name)
 static void describe(const struct jtoken *t, struct buf *out)
 {
 	switch (t->type) {
-	case JT_VAR_END: buf_addstr(out, "end of print statement"); break;
-	case JT_BLOCK_END: buf_addstr(out, "end of statement block"); break;
-	case JT_EOF: buf_addstr(out, "end of template"); break;
-	case JT_NAME: buf_addf(out, "%s", t->str); break;
-	case JT_OP: buf_addstr(out, t->op); break;
-	case JT_STRING: buf_addstr(out, "string"); break;
-	case JT_INT: buf_addstr(out, "integer"); break;
-	case JT_FLOAT: buf_addstr(out, "float"); break;
-	default: buf_addstr(out, "text"); break;
+	case JT_VAR_END:
+		buf_addstr(out, "end of print statement");
+		break;
+	case JT_BLOCK_END:
+		buf_addstr(out, "end of statement block");
+		break;
+	case JT_EOF:
+		buf_addstr(out, "end of template");
+		break;
+	case JT_NAME:
+		buf_addf(out, "%s", t->str);
+		break;
+	case JT_OP:
+		buf_addstr(out, t->op);
+		break;
+	case JT_STRING:
+		buf_addstr(out, "string");
+		break;
+	case JT_INT:
+		buf_addstr(out, "integer");
+		break;
+	case JT_FLOAT:
+		buf_addstr(out, "float");
+		break;
+	default:
+		buf_addstr(out, "text");
+		break;
 	}
 }
 
@@ -286,7 +304,7 @@ static struct jnode *parse_primary(struct parser *p)
 /* "[" eaten: an index or a slice. */
 static struct jnode *parse_subscript(struct parser *p, struct jnode *obj)
 {
-	struct jnode *parts[3] = { NULL, NULL, NULL }, *n;
+	struct jnode *parts[3] = {NULL, NULL, NULL}, *n;
 	int k;
 
 	if (!is_op(p, ":") && !(parts[0] = parse_expr(p)))
@@ -528,7 +546,7 @@ static struct jnode *parse_math1(struct parser *p)
 
 static struct jnode *parse_compare(struct parser *p)
 {
-	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
+	static const char *const ops[] = {"==", "!=", "<", ">", "<=", ">="};
 	struct jnode *n = parse_math1(p), *last = NULL;
 	int chained = 0;
 	size_t k;
@@ -550,7 +568,8 @@ static struct jnode *parse_compare(struct parser *p)
 			break;
 		advance(p);
 		if (chained) /* a < b < c is a < b and b < c */
-			n = node_bin(p, JN_AND, "", n, node_bin(p, JN_CMP, op, last, parse_math1(p)));
+			n = node_bin(p, JN_AND, "", n,
+				     node_bin(p, JN_CMP, op, last, parse_math1(p)));
 		else
 			n = node_bin(p, JN_CMP, op, n, parse_math1(p));
 		chained = 1;
@@ -644,8 +663,8 @@ static int parse_targets(struct parser *p, struct jnode *n)
 
 static struct jnode *parse_if(struct parser *p)
 {
-	static const char *const ends[] = { "elif", "else", "endif", NULL };
-	static const char *const endif[] = { "endif", NULL };
+	static const char *const ends[] = {"elif", "else", "endif", NULL};
+	static const char *const endif[] = {"endif", NULL};
 	struct jnode *n = node_new(p, JN_IF);
 	const char *which = NULL;
 
@@ -670,8 +689,8 @@ static struct jnode *parse_if(struct parser *p)
 
 static struct jnode *parse_for(struct parser *p)
 {
-	static const char *const ends[] = { "else", "endfor", NULL };
-	static const char *const endfor[] = { "endfor", NULL };
+	static const char *const ends[] = {"else", "endfor", NULL};
+	static const char *const endfor[] = {"endfor", NULL};
 	struct jnode *n = node_new(p, JN_FOR);
 	const char *which = NULL;
 
@@ -708,7 +727,7 @@ static struct jnode *parse_for(struct parser *p)
 
 static struct jnode *parse_set(struct parser *p)
 {
-	static const char *const endset[] = { "endset", NULL };
+	static const char *const endset[] = {"endset", NULL};
 	struct jnode *n = node_new(p, JN_SET);
 	const char *which;
 
@@ -792,7 +811,7 @@ static int parse_params(struct parser *p, struct jnode *n)
 
 static struct jnode *parse_macro(struct parser *p)
 {
-	static const char *const endmacro[] = { "endmacro", NULL };
+	static const char *const endmacro[] = {"endmacro", NULL};
 	struct jnode *n = node_new(p, JN_MACRO);
 	const char *which;
 
@@ -867,7 +886,10 @@ static struct jnode *parse_statement(struct parser *p, const char *const *ends, 
 		advance(p);
 		n = node_new(p, JN_OUTPUT);
 		n->a = parse_expr(p);
-		return n->a && !expect_type(p, JT_VAR_END, "expected the end of the print statement") ? n : NULL;
+		return n->a && !expect_type(p, JT_VAR_END,
+					    "expected the end of the print statement")
+			       ? n
+			       : NULL;
 	}
 	advance(p);
 	if (cur(p)->type == JT_NAME && tag_in(cur(p)->str, ends)) {
@@ -904,7 +926,7 @@ static struct jnode *parse_body(struct parser *p, const char *const *ends, const
 
 int jtemplate_parse(struct jtemplate *t, const char *src, size_t len, int flags, struct buf *err)
 {
-	struct parser p = { 0 };
+	struct parser p = {0};
 	const char *which = NULL;
 	int r = -1;
 

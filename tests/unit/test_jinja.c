@@ -39,7 +39,7 @@ static int teardown(void **state)
 
 static struct jinja_ctx ctx_of(void **state)
 {
-	struct jinja_ctx ctx = { *state, NULL, NULL };
+	struct jinja_ctx ctx = {*state, NULL, NULL};
 
 	return ctx;
 }
@@ -138,7 +138,8 @@ static void typing_as_ansible(void **state)
 	render_is(state, "{{ ' [1]' }}", "\" [1]\"");
 	render_is(state, "{{ '(1,2)' }}", "\"(1,2)\"");
 	render_is(state, "{{ '-5' }}", "\"-5\"");
-	render_is(state, "{{ [1,'a',none,true,1.0,{'k':'v'}] }}", "[1,\"a\",null,true,1.0,{\"k\":\"v\"}]");
+	render_is(state, "{{ [1,'a',none,true,1.0,{'k':'v'}] }}",
+		  "[1,\"a\",null,true,1.0,{\"k\":\"v\"}]");
 	render_is(state, "{{ l }}\n", "[1,2]");
 	render_is(state, "{{ s }}\n", "\"hello\\n\"");
 	render_is(state, "{{ i }}\n", "5");
@@ -150,10 +151,13 @@ static void statements(void **state)
 {
 	render_str(state, "{% if i > 3 %}big{% elif i > 1 %}mid{% else %}small{% endif %}", "big");
 	render_str(state, "{% if i > 9 %}big{% elif i > 1 %}mid{% else %}small{% endif %}", "mid");
-	render_str(state, "{% if i > 9 %}big{% elif i > 7 %}mid{% else %}small{% endif %}", "small");
+	render_str(state, "{% if i > 9 %}big{% elif i > 7 %}mid{% else %}small{% endif %}",
+		   "small");
 	render_str(state, "{% if empty %}x{% endif %}", "");
-	render_str(state, "{% for x in l %}{{ loop.index }}{{ loop.index0 }}{{ loop.first }}"
-		   "{{ loop.last }}{{ loop.length }}{{ loop.revindex }}{{ loop.revindex0 }}{% endfor %}",
+	render_str(state,
+		   "{% for x in l %}{{ loop.index }}{{ loop.index0 }}{{ loop.first }}"
+		   "{{ loop.last }}{{ loop.length }}{{ loop.revindex }}{{ loop.revindex0 }}{% "
+		   "endfor %}",
 		   "10TrueFalse22121FalseTrue210");
 	render_str(state, "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}",
 		   "a=1;b={'c': 'deep'};");
@@ -164,14 +168,18 @@ static void statements(void **state)
 		   "ann:1 bob:2 ");
 	render_str(state, "{% for c in 'ab' %}[{{ c }}]{% endfor %}", "[a][b]");
 	render_str(state, "{% for k in d %}{{ k }}{% endfor %}", "ab");
-	render_str(state, "{% for x in l %}{% for y in l %}{{ x * y }}{{ loop.index }}{% endfor %}"
-		   "{{ loop.index }},{% endfor %}", "11221,21422,");
+	render_str(state,
+		   "{% for x in l %}{% for y in l %}{{ x * y }}{{ loop.index }}{% endfor %}"
+		   "{{ loop.index }},{% endfor %}",
+		   "11221,21422,");
 	render_str(state, "{% for x in words %}{{ loop.cycle('o', 'e') }}{% endfor %}", "oeo");
 	render_str(state, "{% set y = i * 2 %}{{ y }}", "10");
 	render_str(state, "{% set a, c = [1, 2] %}{{ a }}{{ c }}", "12");
 	render_str(state, "{% set x = 1 %}{% for i in l %}{% set x = i %}{% endfor %}{{ x }}", "1");
-	render_str(state, "{% set ns = namespace(found=false) %}{% for x in l %}{% if x == 2 %}"
-		   "{% set ns.found = true %}{% endif %}{% endfor %}x{{ ns.found }}", "xTrue");
+	render_str(state,
+		   "{% set ns = namespace(found=false) %}{% for x in l %}{% if x == 2 %}"
+		   "{% set ns.found = true %}{% endif %}{% endfor %}x{{ ns.found }}",
+		   "xTrue");
 	render_str(state, "{% set blk %}a{{ i }}b{% endset %}[{{ blk }}]", "[a5b]");
 	render_str(state, "a{# a comment {{ nosuch }} #}b", "ab");
 	render_str(state, "{% raw %}{{ not rendered }}{% endraw %}", "{{ not rendered }}");
@@ -196,16 +204,21 @@ static void whitespace(void **state)
 
 static void arithmetic(void **state)
 {
-	render_str(state, "{{ 7 // 2 }}|{{ 7 / 2 }}|{{ -7 // 2 }}|{{ -7 % 3 }}|{{ 2 ** 10 }}|"
+	render_str(state,
+		   "{{ 7 // 2 }}|{{ 7 / 2 }}|{{ -7 // 2 }}|{{ -7 % 3 }}|{{ 2 ** 10 }}|"
 		   "{{ 2 ** -1 }}|{{ 4 / 2 }}|{{ 1.5 + 1 }}|{{ 0.1 + 0.2 }}|{{ 1e3 }}",
 		   "3|3.5|-4|2|1024|0.5|2.0|2.5|0.30000000000000004|1000.0");
-	render_str(state, "{{ true + 1 }}|{{ 5 // 2.0 }}|{{ 5 % 2.5 }}|{{ -l[0] }}|{{ not 0 }}|"
-		   "{{ 0 or 'x' }}|{{ 1 and 'y' }}|{{ none or 0 }}", "2|2.0|0.0|-1|True|x|y|0");
+	render_str(state,
+		   "{{ true + 1 }}|{{ 5 // 2.0 }}|{{ 5 % 2.5 }}|{{ -l[0] }}|{{ not 0 }}|"
+		   "{{ 0 or 'x' }}|{{ 1 and 'y' }}|{{ none or 0 }}",
+		   "2|2.0|0.0|-1|True|x|y|0");
 	render_str(state, "{{ 'a' ~ 1 ~ none ~ true }}", "a1NoneTrue");
 	render_str(state, "{{ [1] + [2] }}|{{ 'ab' * 2 }}|{{ 3 * 'x' }}|{{ 'a' + 'b' }}",
 		   "[1, 2]|abab|xxx|ab");
-	render_str(state, "{{ 1 == 1.0 }}|{{ 'a' < 'b' }}|{{ 2 >= 2 }}|{{ [1, 2] < [1, 3] }}|"
-		   "{{ d == {'b': {'c': 'deep'}, 'a': 1} }}|{{ 1 != 2 }}", "True|True|True|True|True|True");
+	render_str(state,
+		   "{{ 1 == 1.0 }}|{{ 'a' < 'b' }}|{{ 2 >= 2 }}|{{ [1, 2] < [1, 3] }}|"
+		   "{{ d == {'b': {'c': 'deep'}, 'a': 1} }}|{{ 1 != 2 }}",
+		   "True|True|True|True|True|True");
 	render_str(state, "{{ 'b' in 'abc' }}|{{ 1 in l }}|{{ 'a' in d }}|{{ 3 not in l }}",
 		   "True|True|True|True");
 	render_str(state, "{{ 'x' if i > 1 else 'y' }}|{{ 'x' if false }}|{{ (1, 2) }}",
@@ -213,24 +226,30 @@ static void arithmetic(void **state)
 	render_str(state, "{{ 'it''s' }}|{{ \"dq\" }}|{{ 0x10 }}|{{ 1_000 }}", "its|dq|16|1000");
 	render_is(state, "{{ 10 // 3 + 2 ** 2 * 3 - -1 }}", "\"16\"");
 	render_fails(state, "{{ 1 + 's' }}", "unsupported operand type(s) for +: 'int' and 'str'");
-	render_fails(state, "{{ 1 < 'a' }}", "'<' not supported between instances of 'int' and 'str'");
+	render_fails(state, "{{ 1 < 'a' }}",
+		     "'<' not supported between instances of 'int' and 'str'");
 	render_fails(state, "{{ 1 / 0 }}", "division by zero");
 	render_fails(state, "{{ 1 in 5 }}", "argument of type 'int' is not iterable");
 }
 
 static void indexing(void **state)
 {
-	render_str(state, "{{ l[-1] }}|{{ l[0:1] }}|{{ 'hello'[1:3] }}|{{ 'hello'[::-1] }}|"
+	render_str(state,
+		   "{{ l[-1] }}|{{ l[0:1] }}|{{ 'hello'[1:3] }}|{{ 'hello'[::-1] }}|"
 		   "{{ l.0 }}|{{ d.a }}|{{ d['b']['c'] }}|{{ d.b.c }}|{{ words[1:] }}|{{ s[0] }}",
 		   "2|[1]|el|olleh|1|1|deep|deep|['b', 'c']|h");
-	render_str(state, "{{ 'a,b'.split(',') }}|{{ ' x '.strip() }}|{{ '{} {}'.format(1, 'a') }}|"
+	render_str(state,
+		   "{{ 'a,b'.split(',') }}|{{ ' x '.strip() }}|{{ '{} {}'.format(1, 'a') }}|"
 		   "{{ '-'.join(['a', 'b']) }}|{{ d.get('z', 3) }}|{{ d.keys() | list }}|"
-		   "{{ 'Ab'.lower() }}{{ 'Ab'.upper() }}|{{ s.startswith('he') }}{{ s.endswith('x') }}|"
-		   "{{ s.replace('l', 'L') }}|{{ words.index('b') }}|{{ l.count(2) }}|{{ ' a  b '.split() }}",
+		   "{{ 'Ab'.lower() }}{{ 'Ab'.upper() }}|{{ s.startswith('he') }}{{ "
+		   "s.endswith('x') }}|"
+		   "{{ s.replace('l', 'L') }}|{{ words.index('b') }}|{{ l.count(2) }}|{{ ' a  b "
+		   "'.split() }}",
 		   "['a', 'b']|x|1 a|a-b|3|['a', 'b']|abAB|TrueFalse|heLLo|1|1|['a', 'b']");
 	render_str(state, "{{ range(3) }}|{{ range(1, 10, 3) }}|{{ dict(a=1) }}|{{ d.items() }}",
 		   "[0, 1, 2]|[1, 4, 7]|{'a': 1}|[['a', 1], ['b', {'c': 'deep'}]]");
-	render_str(state, "{{ 'abc' is string }}|{{ foo is defined }}|{{ d.zz is defined }}|"
+	render_str(state,
+		   "{{ 'abc' is string }}|{{ foo is defined }}|{{ d.zz is defined }}|"
 		   "{{ foo.bar is defined }}|{{ i is not defined }}|{{ 6 is divisibleby 3 }}|"
 		   "{{ 3 is divisibleby(2) }}|{{ foo is undefined and i is defined }}",
 		   "True|False|False|False|False|True|False|True");
@@ -267,7 +286,8 @@ static void syntax_errors(void **state)
 	render_fails(state, "{% if %}", "got 'end of statement block'");
 	render_fails(state, "{% for x in l %}", "looking for the tag 'else' or 'endfor'");
 	render_fails(state, "{% endif %}", "unknown tag 'endif'");
-	render_fails(state, "a\nb {{ x | nofilter }}", "no filter named 'nofilter' (line 2, column 10)");
+	render_fails(state, "a\nb {{ x | nofilter }}",
+		     "no filter named 'nofilter' (line 2, column 10)");
 	render_fails(state, "{{ l is nottest }}", "no test named 'nottest'");
 	render_fails(state, "{{ 'abc }}", "unexpected end of string");
 	render_fails(state, "{{ x", "not closed");
@@ -288,7 +308,8 @@ static void lazy_variables(void **state)
 	render_is(state, "{{ tl[1] }}", "\"5\"");
 	render_is(state, "{{ tdict.b.c }}", "\"deep\"");
 	render_is(state, "{{ hv.h1.x }}", "\"hello\"");
-	render_str(state, "{{ bad is defined }}|{{ hv.h1.broken is defined }}|{{ bad | default('d') }}",
+	render_str(state,
+		   "{{ bad is defined }}|{{ hv.h1.broken is defined }}|{{ bad | default('d') }}",
 		   "False|False|d");
 	render_fails(state, "{{ bad }}", "'nosuch' is undefined");
 	render_fails(state, "{{ loop1 }}", "recursive loop detected");
@@ -314,18 +335,22 @@ static void backslashes(void **state)
 static void macros_and_includes(void **state)
 {
 	struct jinja_ctx ctx = ctx_of(state);
-	const char *dirs[] = { "/nonexistent", NULL, NULL };
+	const char *dirs[] = {"/nonexistent", NULL, NULL};
 	char dir[] = "/tmp/test_jinja.XXXXXX", path[64];
 	struct buf err = BUF_INIT, out = BUF_INIT;
 	FILE *fp;
 
-	render_str(state, "{% macro greet(who, punct='!') %}hi {{ who }}{{ punct }}{% endmacro %}"
+	render_str(state,
+		   "{% macro greet(who, punct='!') %}hi {{ who }}{{ punct }}{% endmacro %}"
 		   "{{ greet('ann') }} {{ greet(who='bob', punct='?') }} {{ greet(s) }}",
 		   "hi ann! hi bob? hi hello!");
-	render_str(state, "{% macro row(x) %}[{{ x }}]{% endmacro %}{% for u in users %}"
-		   "{{ row(u.name) }}{% endfor %}", "[ann][bob]");
+	render_str(state,
+		   "{% macro row(x) %}[{{ x }}]{% endmacro %}{% for u in users %}"
+		   "{{ row(u.name) }}{% endfor %}",
+		   "[ann][bob]");
 	render_fails(state, "{% macro m() %}{% endmacro %}{{ m(1) }}", "takes not more than 0");
-	render_is(state, "{{ 1 < i < 9 }}|{{ 1 < i < 3 }}|{{ 1 < 2 < 3 < 4 }}", "\"True|False|True\"");
+	render_is(state, "{{ 1 < i < 9 }}|{{ 1 < i < 3 }}|{{ 1 < 2 < 3 < 4 }}",
+		  "\"True|False|True\"");
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/part.j2", dir);
@@ -335,8 +360,11 @@ static void macros_and_includes(void **state)
 	fclose(fp);
 	dirs[1] = dir;
 	ctx.search_paths = dirs;
-	assert_int_equal(jinja_render_text(&ctx, "{% for x in l %}<{% include 'part.j2' %}>{% endfor %}\n"
-					   "{% include 'missing.j2' ignore missing %}end\n", &out, &err), 0);
+	assert_int_equal(jinja_render_text(&ctx,
+					   "{% for x in l %}<{% include 'part.j2' %}>{% endfor %}\n"
+					   "{% include 'missing.j2' ignore missing %}end\n",
+					   &out, &err),
+			 0);
 	assert_string_equal(out.buf, "<part hello 1><part hello 2>end\n"); /* trim_blocks */
 	assert_int_equal(jinja_render_text(&ctx, "{% include 'missing.j2' %}", &out, &err), -1);
 	assert_string_equal(err.buf, "template not found: missing.j2");
@@ -349,12 +377,14 @@ static void macros_and_includes(void **state)
 static void filters_chain(void **state)
 {
 	render_str(state, "{{ words | map('upper') | join(',') }}", "A,B,C");
-	render_str(state, "{{ foo | default('d') }}|{{ d.bar | default('x') }}|{{ foo.bar | d('y') }}",
+	render_str(state,
+		   "{{ foo | default('d') }}|{{ d.bar | default('x') }}|{{ foo.bar | d('y') }}",
 		   "d|x|y");
 	render_is(state, "{{ users | map(attribute='name') | list }}", "[\"ann\",\"bob\"]");
 	render_str(state, "{{ s | upper }}|{{ l | length }}|{{ -3 | abs }}", "HELLO|2|3");
 	render_is(state, "{{ l | length }}", "\"2\"");
-	render_is(state, "{{ users | selectattr('uid', 'equalto', 2) | map(attribute='name') | first }}",
+	render_is(state,
+		  "{{ users | selectattr('uid', 'equalto', 2) | map(attribute='name') | first }}",
 		  "\"bob\"");
 }
 
@@ -395,7 +425,8 @@ static void eval_and_condition(void **state)
 	json_decref(c);
 	c = json_string("foo > 1");
 	assert_int_equal(jinja_condition(&ctx, c, &err), -1);
-	assert_string_equal(err.buf, "error while evaluating conditional (foo > 1): 'foo' is undefined");
+	assert_string_equal(err.buf,
+			    "error while evaluating conditional (foo > 1): 'foo' is undefined");
 	json_decref(c);
 	buf_release(&err);
 }
@@ -404,8 +435,8 @@ static void render_tree_and_helpers(void **state)
 {
 	struct jinja_ctx ctx = ctx_of(state);
 	struct buf err = BUF_INIT, out = BUF_INIT;
-	json_t *tree = json_loads("{\"k{{ i }}\": [\"{{ i }}\", \"x\", {\"y\": \"{{ l }}\"}], \"z\": 1}",
-				  0, NULL);
+	json_t *tree = json_loads(
+		"{\"k{{ i }}\": [\"{{ i }}\", \"x\", {\"y\": \"{{ l }}\"}], \"z\": 1}", 0, NULL);
 	json_t *v = jinja_render_tree(&ctx, tree, &err);
 	char *got = dump(v);
 
