@@ -18,7 +18,10 @@ struct parser {
 	size_t n, i;
 	struct buf *err;
 	int failed;
+	int depth; /* nesting, bounded so that no input can exhaust the stack */
 };
+
+#define PARSE_MAX_DEPTH 200
 
 static struct jnode *parse_expr(struct parser *p);
 static struct jnode *parse_or(struct parser *p);
@@ -477,7 +480,21 @@ static struct jnode *parse_filter_expr(struct parser *p, struct jnode *n)
 	return n;
 }
 
+static struct jnode *parse_unary_inner(struct parser *p, int with_filter);
+
 static struct jnode *parse_unary(struct parser *p, int with_filter)
+{
+	struct jnode *n;
+
+	if (p->depth >= PARSE_MAX_DEPTH)
+		return fail(p, "expressions nest too deeply");
+	p->depth++;
+	n = parse_unary_inner(p, with_filter);
+	p->depth--;
+	return n;
+}
+
+static struct jnode *parse_unary_inner(struct parser *p, int with_filter)
 {
 	struct jnode *n;
 
@@ -875,6 +892,9 @@ static struct jnode *parse_statement(struct parser *p, const char *const *ends, 
 	struct jtoken *t = cur(p);
 	struct jnode *n;
 
+	if (p->depth >= PARSE_MAX_DEPTH)
+		return fail(p, "blocks nest too deeply");
+
 	if (t->type == JT_DATA) {
 		n = node_new(p, JN_DATA);
 		n->text = t->str;
@@ -896,7 +916,10 @@ static struct jnode *parse_statement(struct parser *p, const char *const *ends, 
 		*stop = 1;
 		return NULL;
 	}
-	return parse_tag(p);
+	p->depth++;
+	n = parse_tag(p);
+	p->depth--;
+	return n;
 }
 
 /* Statements up to EOF or to a tag named in ends (left as the current token). */

@@ -294,6 +294,23 @@ static void syntax_errors(void **state)
 	render_fails(state, "{# x", "missing end of comment tag");
 	render_fails(state, "{% raw %}x", "missing end of raw directive");
 	render_fails(state, "{{ lookup('nolookup') }}", "lookup plugin (nolookup) not found");
+	{
+		char deep[4000];
+
+		memset(deep, '-', sizeof(deep) - 1);
+		deep[sizeof(deep) - 1] = '\0';
+		memcpy(deep, "{{ ", 3);
+		memcpy(deep + sizeof(deep) - 6, " 1}}", 5);
+		render_fails(state, deep, "nest too deeply");
+		memset(deep, 'x', sizeof(deep) - 1);
+		for (size_t k = 0; k + 11 < sizeof(deep); k += 11)
+			memcpy(deep + k, "{% if 1 %}", 10);
+		render_fails(state, deep, "nest too deeply");
+	}
+	render_fails(state, "{{ s() }}", "'str' object is not callable");
+	render_str(state, "{{ '%s-%05.1f|%-3d|%x|%r' % (1, 3.14159, 7, 255, 'q') }}",
+		   "1-003.1|7  |ff|'q'");
+	render_fails(state, "{{ '%s %s' % (1,) }}", "not enough arguments for format string");
 	ctx.where = "site.yml:3:7";
 	assert_null(jinja_render(&ctx, "{{ foo }}", &err));
 	assert_string_equal(err.buf, "site.yml:3:7: 'foo' is undefined");
@@ -383,6 +400,11 @@ static void filters_chain(void **state)
 	render_is(state, "{{ users | map(attribute='name') | list }}", "[\"ann\",\"bob\"]");
 	render_str(state, "{{ s | upper }}|{{ l | length }}|{{ -3 | abs }}", "HELLO|2|3");
 	render_is(state, "{{ l | length }}", "\"2\"");
+	render_is(state, "{{ lookup('items', ['a', 'b']) }}|{{ lookup('items', [1, 2]) }}",
+		  "\"a,b|[1, 2]\"");
+	render_is(state, "{{ lookup('items', [3]) }}", "\"3\"");
+	render_is(state, "{{ query('items', 'a') }}", "[\"a\"]");
+	render_is(state, "{{ lookup('items', 'a', wantlist=true) }}", "[\"a\"]");
 	render_is(state,
 		  "{{ users | selectattr('uid', 'equalto', 2) | map(attribute='name') | first }}",
 		  "\"bob\"");
