@@ -847,6 +847,44 @@ static void lookups_files_subdir(void **state)
 	LOOKUP("first_found", "[\"a.txt\"]", NULL, &ctx, want);
 }
 
+static void lookups_password(void **state)
+{
+	const char *dir = *state;
+	const char *const paths[] = {dir, NULL};
+	struct jinja_ctx ctx = {NULL, NULL, paths};
+	struct buf err = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
+	json_t *a, *b;
+	const char *pw;
+
+	a = run_lookup("password", "[\"/dev/null length=8 chars=digits\"]", NULL, &ctx, &err);
+	assert_non_null(a);
+	pw = json_string_value(json_array_get(a, 0));
+	assert_int_equal(strlen(pw), 8);
+	assert_int_equal(strspn(pw, "0123456789"), 8);
+	json_decref(a);
+	a = run_lookup("password", "[\"/dev/null length=30 chars=,,\"]", NULL, &ctx, &err);
+	assert_string_equal(json_string_value(json_array_get(a, 0)),
+			    ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+	json_decref(a);
+	a = run_lookup("password", "[\"sub/pw length=5\"]", NULL, &ctx, &err);
+	b = run_lookup("password", "[\"sub/pw length=9\"]", NULL, &ctx, &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(strlen(json_string_value(json_array_get(a, 0))), 5);
+	assert_string_equal(json_string_value(json_array_get(a, 0)),
+			    json_string_value(json_array_get(b, 0)));
+	buf_addf(&path, "%s/sub/pw", dir);
+	assert_int_equal(buf_read_file(&text, path.buf), 0);
+	assert_int_equal(text.len, 6);
+	assert_int_equal(text.buf[5], '\n');
+	LOOKUP("random_choice", "[\"only\"]", NULL, NULL, "[\"only\"]");
+	json_decref(a);
+	json_decref(b);
+	buf_release(&err);
+	buf_release(&path);
+	buf_release(&text);
+}
+
 static void lookups_template(void **state)
 {
 	const char *dir = *state;
@@ -1139,6 +1177,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lookups_files, lookup_dir_setup,
 						lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_files_subdir, lookup_dir_setup,
+						lookup_dir_teardown),
+		cmocka_unit_test_setup_teardown(lookups_password, lookup_dir_setup,
 						lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_template, lookup_dir_setup,
 						lookup_dir_teardown),
