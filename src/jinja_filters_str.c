@@ -300,14 +300,13 @@ static json_t *f_capitalize(json_t *input, const struct jinja_call *call, struct
 	return r;
 }
 
-static json_t *f_trim(json_t *input, const struct jinja_call *call, struct buf *err)
+static json_t *trim_text(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jchars = jf_arg(call, 0, "chars");
 	const char *chars = json_is_string(jchars) ? json_string_value(jchars) : " \t\n\r\f\v";
 	const char *s, *e;
 
-	if (!want_str(input, "trim", err))
-		return NULL;
+	(void)err;
 	s = json_string_value(input);
 	e = s + strlen(s);
 	while (*s && strchr(chars, *s))
@@ -338,23 +337,25 @@ static json_t *f_replace(json_t *input, const struct jinja_call *call, struct bu
 	json_t *jold = jf_arg(call, 0, "old"), *jnew = jf_arg(call, 1, "new");
 	json_t *jcount = jf_arg(call, 2, "count");
 	long long count = jcount ? json_integer_value(jcount) : -1;
-	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	struct buf out = BUF_INIT, tmp = BUF_INIT, told = BUF_INIT, tnew = BUF_INIT;
 	const char *s, *old, *hit;
 	json_t *r;
 
-	if (!json_is_string(jold) || !json_is_string(jnew)) {
-		buf_setf(err, "replace: expects two strings");
+	if (!jold || !jnew) {
+		buf_setf(err, "replace: expects the old and the new text");
 		return NULL;
 	}
 	py_str(&tmp, input);
+	py_str(&told, jold);
+	py_str(&tnew, jnew);
 	s = tmp.buf;
-	old = json_string_value(jold);
+	old = told.buf;
 	if (!*old) {
-		replace_empty(&out, s, json_string_value(jnew), count);
+		replace_empty(&out, s, tnew.buf, count);
 	} else {
 		while (count-- != 0 && (hit = strstr(s, old))) {
 			buf_add(&out, s, (size_t)(hit - s));
-			buf_addstr(&out, json_string_value(jnew));
+			buf_addstr(&out, tnew.buf);
 			s = hit + strlen(old);
 		}
 		buf_addstr(&out, s);
@@ -362,6 +363,8 @@ static json_t *f_replace(json_t *input, const struct jinja_call *call, struct bu
 	r = json_stringn(out.buf, out.len);
 	buf_release(&out);
 	buf_release(&tmp);
+	buf_release(&told);
+	buf_release(&tnew);
 	return r;
 }
 
@@ -442,14 +445,13 @@ static json_t *f_join(json_t *input, const struct jinja_call *call, struct buf *
 	return x;
 }
 
-static json_t *f_wordcount(json_t *input, const struct jinja_call *call, struct buf *err)
+static json_t *wordcount_text(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	const char *s;
 	int n = 0;
 
+	(void)err;
 	(void)call;
-	if (!want_str(input, "wordcount", err))
-		return NULL;
 	for (s = json_string_value(input); *s;) {
 		while (*s && !isalnum((unsigned char)*s) && *s != '_' &&
 		       !((unsigned char)*s & 0x80))
@@ -464,7 +466,7 @@ static json_t *f_wordcount(json_t *input, const struct jinja_call *call, struct 
 	return json_integer(n);
 }
 
-static json_t *f_center(json_t *input, const struct jinja_call *call, struct buf *err)
+static json_t *center_text(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jw = jf_arg(call, 0, "width");
 	long long width = jw ? json_integer_value(jw) : 80;
@@ -473,8 +475,7 @@ static json_t *f_center(json_t *input, const struct jinja_call *call, struct buf
 	long long pad, left;
 	json_t *r;
 
-	if (!want_str(input, "center", err))
-		return NULL;
+	(void)err;
 	len = jf_utf8_len(json_string_value(input));
 	pad = width > (long long)len ? width - (long long)len : 0;
 	/* Python puts the odd space on the left when the width is odd. */
@@ -487,6 +488,32 @@ static json_t *f_center(json_t *input, const struct jinja_call *call, struct buf
 	r = json_string(out.buf);
 	buf_release(&out);
 	return r;
+}
+
+/* Jinja's string filters take str() of any value. */
+static json_t *with_text(json_t *input, const struct jinja_call *call, struct buf *err,
+			 jinja_filter_fn fn)
+{
+	json_t *text = json_is_string(input) ? json_incref(input) : f_string(input, call, err);
+	json_t *r = fn(text, call, err);
+
+	json_decref(text);
+	return r;
+}
+
+static json_t *f_trim(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	return with_text(input, call, err, trim_text);
+}
+
+static json_t *f_wordcount(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	return with_text(input, call, err, wordcount_text);
+}
+
+static json_t *f_center(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	return with_text(input, call, err, center_text);
 }
 
 static const struct jf_filter str_filters[] = {

@@ -309,6 +309,9 @@ static void strings(void **state)
 	EXPECT("wordcount", "\"one two  three\"", NULL, NULL, "3");
 	EXPECT("center", "\"abc\"", "[9]", NULL, "\"   abc   \"");
 	EXPECT("center", "\"ab\"", "[5]", NULL, "\"  ab \"");
+	EXPECT("trim", "5", NULL, NULL, "\"5\"");
+	EXPECT("replace", "12", "[1, 3]", NULL, "\"32\"");
+	EXPECT("wordcount", "[\"a b\"]", NULL, NULL, "2");
 }
 
 static void text(void **state)
