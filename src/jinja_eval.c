@@ -416,9 +416,46 @@ static int filter_takes_undefined(const char *name)
 	return !strcmp(name, "default") || !strcmp(name, "d") || !strcmp(name, "mandatory");
 }
 
+/*
+ * x | default(y) and c | ternary(a, b) pass an undefined argument through
+ * untouched, as Jinja does: it travels as a stand-in object (kept in
+ * stand_ins) that becomes undefined again if the filter returns it.
+ */
+static int filter_passes_undefined(const char *name)
+{
+	if (!strncmp(name, "ansible.builtin.", 16))
+		name += 16;
+	return !strcmp(name, "default") || !strcmp(name, "d") || !strcmp(name, "ternary");
+}
+
+static int eval_args_keep_undefined(struct jenv *e, const struct jnode *first, json_t *args,
+				    json_t *kwargs, json_t *stand_ins)
+{
+	const struct jnode *a;
+	struct jval jv = JVAL_INIT;
+	json_t *v;
+
+	for (a = first; a; a = a->next) {
+		if (jeval(e, a, &jv) || jval_use(e, &jv)) {
+			jval_release(&jv);
+			return -1;
+		}
+		v = jv.v ? json_incref(jv.v)
+			 : json_pack("{ss}", "undefined", jv.undef ? jv.undef : "");
+		if (!jv.v)
+			json_array_append(stand_ins, v);
+		if (a->kw)
+			json_object_set_new(kwargs, a->kw, v);
+		else
+			json_array_append_new(args, v);
+		jval_release(&jv);
+	}
+	return 0;
+}
+
 /* Filters and tests: the input first (undefined stays NULL where allowed). */
 static int eval_callable(struct jenv *e, const struct jnode *n, struct jval *in,
-			 struct jinja_call *call)
+			 struct jinja_call *call, json_t *stand_ins)
 {
 	if (jeval(e, n->a, in) || jval_use(e, in))
 		return -1;
@@ -428,21 +465,41 @@ static int eval_callable(struct jenv *e, const struct jnode *n, struct jval *in,
 	call->args = json_array();
 	call->kwargs = json_object();
 	call->input_name = n->a->type == JN_NAME ? n->a->name : NULL;
+	if (n->type == JN_FILTER && filter_passes_undefined(n->name))
+		return eval_args_keep_undefined(e, n->args, call->args, call->kwargs, stand_ins);
 	return jeval_args(e, n->args, call->args, call->kwargs);
+}
+
+/* A filter's result that is an undefined argument's stand-in is undefined again. */
+static void stand_in_back(struct jval *out, json_t *stand_ins)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(stand_ins, i, x)
+	{
+		if (out->v == x) {
+			jval_set_undef(out, "%s",
+				       json_string_value(json_object_get(x, "undefined")));
+			return;
+		}
+	}
 }
 
 static int eval_filter_or_test(struct jenv *e, const struct jnode *n, struct jval *out)
 {
 	struct jinja_call call = {0};
 	struct jval in = JVAL_INIT;
+	json_t *stand_ins = json_array();
 	int r = -1, t;
 
-	if (eval_callable(e, n, &in, &call))
+	if (eval_callable(e, n, &in, &call, stand_ins))
 		goto out;
 	e->err_undef = 0;
 	if (n->type == JN_FILTER) {
 		out->v = n->filter(in.v, &call, e->err);
 		r = out->v ? 0 : -1;
+		stand_in_back(out, stand_ins);
 	} else {
 		t = n->test(in.v, &call, e->err);
 		if (t >= 0)
@@ -453,6 +510,7 @@ out:
 	jval_release(&in);
 	json_decref(call.args);
 	json_decref(call.kwargs);
+	json_decref(stand_ins);
 	return r;
 }
 

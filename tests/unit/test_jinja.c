@@ -400,6 +400,11 @@ static void filters_chain(void **state)
 	render_is(state, "{{ users | map(attribute='name') | list }}", "[\"ann\",\"bob\"]");
 	render_str(state, "{{ s | upper }}|{{ l | length }}|{{ -3 | abs }}", "HELLO|2|3");
 	render_is(state, "{{ l | length }}", "\"2\"");
+	/* an undefined argument matters only if the filter returns it */
+	render_str(state, "{{ s | default(nosuch) }}|{{ true | ternary('y', nosuch) }}", "hello|y");
+	render_fails(state, "{{ false | ternary('y', nosuch) }}", "'nosuch' is undefined");
+	render_fails(state, "{{ foo | default(nosuch) }}", "'nosuch' is undefined");
+	render_str(state, "{{ foo | default(nosuch) | default('z') }}", "z");
 	render_is(state, "{{ lookup('items', ['a', 'b']) }}|{{ lookup('items', [1, 2]) }}",
 		  "\"a,b|[1, 2]\"");
 	render_is(state, "{{ lookup('items', [3]) }}", "\"3\"");
