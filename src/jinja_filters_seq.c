@@ -152,12 +152,48 @@ static json_t *f_rejectattr(json_t *input, const struct jinja_call *call, struct
 	return select_items(input, call, err, 1, 0);
 }
 
+/* Ansible's subelements filter: [item, sub] for each item of each item's list at a key path. */
+static json_t *f_subelements(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	json_t *jpath = jf_arg(call, 0, "subelements"), *items = jf_iter(input), *out, *item, *sub,
+	       *x;
+	int skip = jf_truthy(jf_arg(call, 1, "skip_missing"));
+	size_t i, j;
+
+	if (!items || !json_is_string(jpath)) {
+		json_decref(items);
+		buf_setf(err, "subelements: expects a list of dicts and a key name");
+		return NULL;
+	}
+	out = json_array();
+	json_array_foreach(items, i, item)
+	{
+		sub = jf_attr(item, json_string_value(jpath));
+		if (!sub && skip)
+			continue;
+		if (!json_is_array(sub)) {
+			buf_setf(err,
+				 sub ? "the key '%s' should point to a list"
+				     : "could not find '%s' key in iterated item",
+				 json_string_value(jpath));
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		json_array_foreach(sub, j, x)
+			json_array_append_new(out, json_pack("[OO]", item, x));
+	}
+	json_decref(items);
+	return out;
+}
+
 static const struct jf_filter seq_filters[] = {
 	{"map", f_map},
 	{"select", f_select},
 	{"reject", f_reject},
 	{"selectattr", f_selectattr},
 	{"rejectattr", f_rejectattr},
+	{"subelements", f_subelements},
 };
 
 const struct jf_filter_table jf_seq_filters = {seq_filters, ARRAY_SIZE(seq_filters)};

@@ -134,21 +134,114 @@ static const struct version_op *version_op(const char *name, struct buf *err)
 	return NULL;
 }
 
-/* version_type: loose (default) or strict; others are not supported. */
-static int version_kind(const struct jinja_call *call, int *strict, struct buf *err)
+/* A dot-separated run of non-empty [0-9A-Za-z-] identifiers; returns its length, 0 if none. */
+static size_t semver_idents(const char *s)
+{
+	size_t n = 0, run = 0;
+
+	for (; s[n] && s[n] != '+'; n++) {
+		if (s[n] == '.' && run) {
+			run = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)s[n]) && s[n] != '-')
+			return 0;
+		run++;
+	}
+	return run ? n : 0;
+}
+
+/* X.Y.Z[-pre][+build]; *pre points at the pre-release ("" when none). */
+static int semver_parse(const char *s, long v[3], const char **pre, struct buf *err)
+{
+	const char *p = s;
+	char *end;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (i && *p++ != '.')
+			goto bad;
+		if (!isdigit((unsigned char)*p) || (p[0] == '0' && isdigit((unsigned char)p[1])))
+			goto bad;
+		v[i] = strtol(p, &end, 10);
+		p = end;
+	}
+	*pre = "";
+	if (*p == '-') {
+		*pre = ++p;
+		if (!semver_idents(p))
+			goto bad;
+		p += semver_idents(p);
+	}
+	if (*p == '+' && semver_idents(p + 1) == strlen(p + 1))
+		return 0;
+	if (!*p)
+		return 0;
+bad:
+	buf_setf(err, "Version comparison failed: invalid semantic version '%s'", s);
+	return -1;
+}
+
+/* Pre-release identifiers: numbers numerically and before words; fewer fields first. */
+static int semver_pre_cmp(const char *a, const char *b)
+{
+	size_t na, nb;
+	int c, da, db;
+
+	for (;;) {
+		na = strcspn(a, ".+");
+		nb = strcspn(b, ".+");
+		if (!na || !nb)
+			return (na > 0) - (nb > 0);
+		da = strspn(a, "0123456789") >= na;
+		db = strspn(b, "0123456789") >= nb;
+		if (da && db)
+			c = na != nb ? (na > nb) - (na < nb) : strncmp(a, b, na);
+		else if (da || db)
+			c = da ? -1 : 1;
+		else if (!(c = strncmp(a, b, na < nb ? na : nb)))
+			c = (na > nb) - (na < nb);
+		if (c)
+			return c;
+		a += na + (a[na] == '.');
+		b += nb + (b[nb] == '.');
+	}
+}
+
+static int semver_cmp(const char *a, const char *b, int *cmp, struct buf *err)
+{
+	const char *pa, *pb;
+	long va[3], vb[3];
+	int i;
+
+	if (semver_parse(a, va, &pa, err) < 0 || semver_parse(b, vb, &pb, err) < 0)
+		return -1;
+	*cmp = 0;
+	for (i = 0; i < 3 && !*cmp; i++)
+		*cmp = (va[i] > vb[i]) - (va[i] < vb[i]);
+	if (!*cmp && (*pa || *pb))
+		*cmp = !*pa ? 1 : !*pb ? -1 : semver_pre_cmp(pa, pb);
+	return 0;
+}
+
+typedef int (*version_cmp_fn)(const char *a, const char *b, int *cmp, struct buf *err);
+
+/* version_type: loose (default), strict, semver/semantic; strict=True means strict. */
+static version_cmp_fn version_kind(const struct jinja_call *call, struct buf *err)
 {
 	json_t *jtype = jf_arg(call, 3, "version_type");
 	const char *type = json_is_string(jtype) ? json_string_value(jtype) : NULL;
 
-	*strict = jf_truthy(jf_arg(call, 2, "strict"));
-	if (!type || !strcmp(type, "loose"))
-		return 0;
-	if (!strcmp(type, "strict")) {
-		*strict = 1;
-		return 0;
-	}
+	if (!type)
+		return jf_truthy(jf_arg(call, 2, "strict")) ? strict_cmp : loose_cmp;
+	if (!strcmp(type, "loose"))
+		return loose_cmp;
+	if (!strcmp(type, "strict"))
+		return strict_cmp;
+	if (!strcmp(type, "semver") || !strcmp(type, "semantic"))
+		return semver_cmp;
 	buf_setf(err, "version_type '%s' is not supported", type);
-	return -1;
+	return NULL;
 }
 
 static int t_version(json_t *in, const struct jinja_call *call, struct buf *err)
@@ -157,9 +250,10 @@ static int t_version(json_t *in, const struct jinja_call *call, struct buf *err)
 	const struct version_op *op =
 		version_op(json_is_string(jop) ? json_string_value(jop) : "eq", err);
 	struct buf a = BUF_INIT, b = BUF_INIT;
-	int strict, cmp, r = -1;
+	version_cmp_fn cmp_fn = NULL;
+	int cmp, r = -1;
 
-	if (!op || version_kind(call, &strict, err) < 0)
+	if (!op || !(cmp_fn = version_kind(call, err)))
 		return -1;
 	if (in && !json_is_null(in))
 		py_str(&a, in);
@@ -169,9 +263,9 @@ static int t_version(json_t *in, const struct jinja_call *call, struct buf *err)
 		buf_setf(err, "Input version value cannot be empty");
 	else if (!b.len)
 		buf_setf(err, "Version parameter to compare against cannot be empty");
-	else if ((strict ? strict_cmp : loose_cmp)(a.buf, b.buf, &cmp, err) == 0)
+	else if (cmp_fn(a.buf, b.buf, &cmp, err) == 0)
 		r = cmp < 0 ? op->lt : cmp > 0 ? op->gt : op->eq;
-	else if (!strict) {
+	else if (cmp_fn == loose_cmp) {
 		struct buf msg = BUF_INIT;
 
 		buf_addf(&msg, "Version comparison failed: %s", err->buf);

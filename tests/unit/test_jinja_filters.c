@@ -557,6 +557,11 @@ static void more_filters(void **state)
 	EXPECT("extract", "\"b\"", "[{\"a\": 1, \"b\": 2}]", NULL, "2");
 	EXPECT("extract", "0", "[[{\"x\": 5}], \"x\"]", NULL, "5");
 	EXPECT("items", "{\"a\": 1}", NULL, NULL, "[[\"a\", 1]]");
+	EXPECT("subelements", "[{\"n\": 1, \"l\": [1, 2]}, {\"n\": 2}]", "[\"l\"]",
+	       "{\"skip_missing\": true}",
+	       "[[{\"n\": 1, \"l\": [1, 2]}, 1], [{\"n\": 1, \"l\": [1, 2]}, 2]]");
+	EXPECT_ERR("subelements", USERS, "[\"name\"]", NULL,
+		   "the key 'name' should point to a list");
 	EXPECT("groupby", USERS, "[\"age\"]", NULL,
 	       "[[25, [{\"name\": \"Al\", \"age\": 25}]], [30, [{\"name\": \"bob\", \"age\": "
 	       "30}]]]");
@@ -737,6 +742,15 @@ static void tests_version(void **state)
 	IS("version", "\"1.0a2\"", "[\"1.0b1\", \"<\"]", "{\"version_type\": \"strict\"}", 1);
 	IS("version_compare", "\"2.14.18\"", "[\"2.14\", \">=\"]", NULL, 1);
 	IS("version", "2.1", "[\"2.0\", \"ge\"]", NULL, 1);
+	IS("version", "\"1.0.0-alpha\"", "[\"1.0.0\", \"<\"]", "{\"version_type\": \"semver\"}", 1);
+	IS("version", "\"1.0.0-alpha.1\"", "[\"1.0.0-alpha.beta\", \"<\"]",
+	   "{\"version_type\": \"semver\"}", 1);
+	IS("version", "\"1.0.0-2\"", "[\"1.0.0-10\", \"<\"]", "{\"version_type\": \"semver\"}", 1);
+	IS("version", "\"1.0.0+b1\"", "[\"1.0.0\", \"==\"]", "{\"version_type\": \"semver\"}", 1);
+	IS("version", "\"1.0.0-rc.1\"", "[\"1.0.0-beta.11\", \">\"]",
+	   "{\"version_type\": \"semantic\"}", 1);
+	IS_ERR("version", "\"1.0\"", "[\"1.0.0\", \"==\"]", "{\"version_type\": \"semver\"}",
+	       "Version comparison failed: invalid semantic version '1.0'");
 	IS_ERR("version", "\"1.0a\"", "[\"1.0\", \"lt\"]", "{\"strict\": true}",
 	       "Version comparison failed: invalid version number '1.0a'");
 	IS_ERR("version", "\"1.0.x\"", "[\"1.0.1\", \"<\"]", NULL,
@@ -1096,6 +1110,7 @@ static const char *const sweep_filters[] = {
 	"extract",
 	"items",
 	"groupby",
+	"subelements",
 };
 static const char *const sweep_tests[] = {
 	"defined", "undefined",	  "none",     "string",	     "number", "integer",   "float",
