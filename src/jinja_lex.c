@@ -487,6 +487,9 @@ static int lex_number(struct lexer *L, struct jtoken *t)
 {
 	const char *s = L->src + L->pos, *end = L->src + L->len, *q;
 	int base = 10, is_float = 0;
+	/* x.0.1 is x[0][1]: after a dot, a number is an index, never a float */
+	int index_only =
+		L->n >= 2 && L->toks[L->n - 2].type == JT_OP && !strcmp(L->toks[L->n - 2].op, ".");
 	char tmp[128];
 	size_t n, i, k = 0;
 
@@ -494,11 +497,11 @@ static int lex_number(struct lexer *L, struct jtoken *t)
 		base = strchr("xX", s[1]) ? 16 : strchr("oO", s[1]) ? 8 : 2;
 	q = s + (base == 10 ? 0 : 2);
 	q += lex_digits(q, end, base);
-	if (base == 10 && q + 1 < end && *q == '.' && isdigit((unsigned char)q[1])) {
+	if (!index_only && base == 10 && q + 1 < end && *q == '.' && isdigit((unsigned char)q[1])) {
 		is_float = 1;
 		q += 1 + lex_digits(q + 1, end, 10);
 	}
-	if (base == 10 && q + 1 < end && (*q == 'e' || *q == 'E')) {
+	if (!index_only && base == 10 && q + 1 < end && (*q == 'e' || *q == 'E')) {
 		const char *e = q + 1 + (q[1] == '+' || q[1] == '-');
 
 		if (e < end && isdigit((unsigned char)*e)) {

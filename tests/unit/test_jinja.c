@@ -238,6 +238,7 @@ static void indexing(void **state)
 		   "{{ l[-1] }}|{{ l[0:1] }}|{{ 'hello'[1:3] }}|{{ 'hello'[::-1] }}|"
 		   "{{ l.0 }}|{{ d.a }}|{{ d['b']['c'] }}|{{ d.b.c }}|{{ words[1:] }}|{{ s[0] }}",
 		   "2|[1]|el|olleh|1|1|deep|deep|['b', 'c']|h");
+	render_str(state, "{{ [[1, 2]].0.1 }}|{{ users.1.name }}|{{ 1.5e1 }}", "2|bob|15.0");
 	render_str(state,
 		   "{{ 'a,b'.split(',') }}|{{ ' x '.strip() }}|{{ '{} {}'.format(1, 'a') }}|"
 		   "{{ '-'.join(['a', 'b']) }}|{{ d.get('z', 3) }}|{{ d.keys() | list }}|"
