@@ -637,6 +637,24 @@ static json_t *l_sequence(const struct jinja_call *call, struct buf *err)
 	return out;
 }
 
+/* A list from a first_found files/paths value: a list as is, a string split at seps. */
+static json_t *ff_list(json_t *v, const char *seps)
+{
+	json_t *out;
+	const char *p, *e;
+
+	if (!json_is_string(v))
+		return json_incref(json_is_array(v) ? v : NULL);
+	out = json_array();
+	for (p = json_string_value(v);; p = e + 1) {
+		e = p + strcspn(p, seps);
+		if (e > p)
+			json_array_append_new(out, json_stringn(p, (size_t)(e - p)));
+		if (!*e)
+			return out;
+	}
+}
+
 /* Candidate paths of first_found: strings, lists, or {files: [...], paths: [...]}. */
 static void ff_candidates(json_t *term, json_t *out)
 {
@@ -648,8 +666,8 @@ static void ff_candidates(json_t *term, json_t *out)
 	} else if (json_is_array(term)) {
 		json_array_foreach(term, i, f) ff_candidates(f, out);
 	} else if (json_is_object(term)) {
-		files = json_object_get(term, "files");
-		paths = json_object_get(term, "paths");
+		files = ff_list(json_object_get(term, "files"), ",;");
+		paths = ff_list(json_object_get(term, "paths"), ",:;");
 		json_array_foreach(files, i, f)
 		{
 			if (!json_array_size(paths))
@@ -658,6 +676,8 @@ static void ff_candidates(json_t *term, json_t *out)
 				out,
 				json_sprintf("%s/%s", json_string_value(p), json_string_value(f)));
 		}
+		json_decref(files);
+		json_decref(paths);
 	}
 }
 
@@ -932,6 +952,32 @@ static json_t *l_random_choice(const struct jinja_call *call, struct buf *err)
 							    r[3]) % n));
 }
 
+/* varnames: the names of the variables matching any of the regexes, term by term. */
+static json_t *l_varnames(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term, *v;
+	const char *re, *name;
+	size_t i;
+	int r;
+
+	json_array_foreach(call->args, i, term)
+	{
+		if (!(re = term_str(term, "varnames", err)))
+			goto fail;
+		json_object_foreach(call->ctx ? call->ctx->vars : NULL, name, v)
+		{
+			if ((r = jf_regex_test(name, re, 0, "search", err)) < 0)
+				goto fail;
+			if (r)
+				json_array_append_new(out, json_string(name));
+		}
+	}
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
 static const struct jf_lookup lookups[] = {
 	{"env", l_env},
 	{"file", l_file},
@@ -951,6 +997,7 @@ static const struct jf_lookup lookups[] = {
 	{"subelements", l_subelements},
 	{"password", l_password},
 	{"random_choice", l_random_choice},
+	{"varnames", l_varnames},
 };
 
 jinja_lookup_fn jinja_lookup_find(const char *name)

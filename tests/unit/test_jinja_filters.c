@@ -838,6 +838,14 @@ static void lookups_files(void **state)
 	}
 	LOOKUP_ERR("first_found", "[\"nope\"]", NULL, &ctx,
 		   "No file was found when using first_found.");
+	{
+		char term[700], want2[700];
+
+		snprintf(term, sizeof(term),
+			 "[{\"files\": \"x;c.cfg\", \"paths\": \"/nonexistent,%s\"}]", dir);
+		snprintf(want2, sizeof(want2), "[\"%s/c.cfg\"]", dir);
+		LOOKUP("first_found", term, NULL, NULL, want2);
+	}
 	LOOKUP("first_found", "[\"nope\"]", "{\"skip\": true}", &ctx, "[]");
 	LOOKUP_ERR("template", "[\"nope.j2\"]", NULL, &ctx,
 		   "the template file nope.j2 could not be found for the lookup");
@@ -940,6 +948,8 @@ static void lookups_lists(void **state)
 	LOOKUP("vars", "[\"x\"]", NULL, &ctx, "[[3, 1, 2]]");
 	LOOKUP_ERR("vars", "[\"nope\"]", NULL, &ctx, "No variable found with this name: nope");
 	LOOKUP("vars", "[\"nope\"]", "{\"default\": 1}", &ctx, "[1]");
+	LOOKUP("varnames", "[\"^x\"]", NULL, &ctx, "[\"x\"]");
+	LOOKUP("varnames", "[\"^nope\"]", NULL, &ctx, "[]");
 	LOOKUP("items", "[[1, [2, [3]]]]", NULL, NULL, "[1, [2, [3]]]");
 	LOOKUP("items", "[1, 2]", NULL, NULL, "[1, 2]");
 	LOOKUP("list", "[[1, [2]]]", NULL, NULL, "[[1, [2]]]");
@@ -1122,8 +1132,9 @@ static const char *const sweep_tests[] = {
 	"version",
 };
 static const char *const sweep_lookups[] = {
-	"env",	"file",		 "template", "fileglob", "vars",     "items",	    "list",
-	"dict", "indexed_items", "together", "nested",	 "sequence", "first_found", "subelements",
+	"env",	       "file",	      "template",      "fileglob",	"vars",	  "items",
+	"list",	       "dict",	      "indexed_items", "together",	"nested", "sequence",
+	"first_found", "subelements", "varnames",      "random_choice",
 };
 
 static void sweep_one(const char *kind, const char *name, const char *input, const char *args,
