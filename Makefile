@@ -1,7 +1,7 @@
 # drover — see README.md. `make` builds ./drover; `make test` and `make demo`
 # first install what a fresh Debian 12 machine lacks (scripts/deps.sh).
 
-PKGS      := libssh2 yaml-0.1 libcrypto libpcre2-8 jansson sqlite3
+PKGS      := libssh2 yaml-0.1 libcrypto libpcre2-8 jansson sqlite3 libcrypt
 CC        ?= cc
 SANITIZE  ?=
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -9,7 +9,7 @@ WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 CFLAGS    ?= -O2 -g
 CPPFLAGS  += -D_GNU_SOURCE -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 
 ifeq ($(SANITIZE),)
 BUILD     := build

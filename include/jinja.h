@@ -14,7 +14,9 @@
  * soon as it is printed or operated on ("'foo' is undefined", "'dict
  * object' has no attribute 'bar'"), except where Jinja allows it (the
  * default/d and mandatory filters, the defined/undefined tests, `is none`
- * and the other tests, `if x`, `x is defined and ...`).
+ * and the other tests, `x is defined and ...` short-circuiting, attribute
+ * chains `a.b.c`). As in Ansible (strict undefined), `if x` and `when: x`
+ * on an undefined x are errors.
  *
  * Variable values are templates themselves, as in Ansible: a name that
  * resolves to a string (or a list/dict holding strings) containing "{{",
@@ -37,7 +39,9 @@ struct jinja_ctx {
  * '[' or '{', or is "True" / "False", it is parsed as a Python literal
  * (lists, dicts, bools come back as values; numbers stay strings).
  * A string without template markers is returned as is.
- * Returns a new reference, or NULL with the reason in err.
+ * Returns a new reference, or NULL with the reason in err. The result may
+ * share sub-values with ctx->vars: copy it (json_deep_copy) before
+ * changing it in place.
  */
 json_t *jinja_render(const struct jinja_ctx *ctx, const char *text, struct buf *err);
 
