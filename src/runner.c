@@ -13,6 +13,7 @@
 #include "local.h"
 #include "module.h"
 #include "ssh.h"
+#include "transfer.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -451,6 +452,7 @@ static json_t *script_result(const struct module *m, json_t *job, const struct a
 		return command_result(res, job, a, (size_t)at);
 	if (!json_object_get(res, "changed"))
 		json_object_set_new(res, "changed", json_false());
+	transfer_decode_diff(res);
 	return finish(res);
 }
 
