@@ -368,7 +368,8 @@ static void print_diff(struct adhoc_run *run, const char *status, json_t *result
 	json_t *diff = json_object_get(result, "diff");
 	struct buf text = BUF_INIT;
 
-	if (!run->diff || strcmp(status, "ok") || !diff || json_equal(diff, json_object()) ||
+	/* the oneline callback shows no diffs */
+	if (!run->diff || run->out.one_line || strcmp(status, "ok") || !diff || json_equal(diff, json_object()) ||
 	    (json_is_array(diff) && !json_array_size(diff)))
 		return;
 	diff_render(diff, &text);
