@@ -322,7 +322,7 @@ static void set_failed(json_t *result, const char *msg)
 static int store(json_t *args, json_t *result, const char *dest, struct buf *data,
 		 struct buf *err)
 {
-	const char *remote = arg_str(result, "checksum");
+	char *remote = arg_str(result, "checksum") ? xstrdup(arg_str(result, "checksum")) : NULL;
 	struct buf old = BUF_INIT;
 	char sha1[41], oldsum[41] = "", md5[33];
 	int r = 0, changed;
@@ -332,6 +332,7 @@ static int store(json_t *args, json_t *result, const char *dest, struct buf *dat
 	if (json_is_true(json_object_get(args, "validate_checksum")) && remote &&
 	    strcmp(remote, sha1)) {
 		buf_setf(err, "checksum mismatch");
+		free(remote);
 		return -1;
 	}
 	if (buf_read_file(&old, dest) == 0)
@@ -351,6 +352,7 @@ static int store(json_t *args, json_t *result, const char *dest, struct buf *dat
 			json_object_set_new(result, "remote_md5sum", json_null());
 		}
 	}
+	free(remote);
 	return r;
 }
 
