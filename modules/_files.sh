@@ -234,9 +234,9 @@ text_diff() {
 
 # attr_diff PATH: the file-attribute diff from apply_attrs' findings.
 attr_diff() {
-	printf '{"before_header": %s, "after_header": %s, "before": {%s"path": %s}, "after": {%s"path": %s}}' \
+	printf '{"before_header": %s, "after_header": %s, "before": {%s}, "after": {%s}}' \
 		"$(json_str "$1 (file attributes)")" "$(json_str "$1 (file attributes)")" \
-		"$attr_before" "$(json_str "$1")" "$attr_after" "$(json_str "$1")"
+		"${attr_before%, }" "${attr_after%, }"
 }
 
 # ere PATTERN: a Python regular expression in POSIX ERE terms, for the

@@ -321,6 +321,8 @@ static json_t *build_job(const struct inventory *inv, struct host *h, const stru
 		become = connvars_become(vars, &o->conn);
 		if (become)
 			json_object_set_new(job, "become", become);
+		if (json_is_string(json_object_get(vars, "ansible_shell_executable")))
+			json_object_set(job, "shell", json_object_get(vars, "ansible_shell_executable"));
 	}
 	json_decref(vars);
 	return job;
