@@ -10,7 +10,8 @@
  * Modules as the controller sees them: a table of descriptors, each backed
  * by a POSIX sh script under modules/ (embedded in the binary) or run raw.
  * A script's header comment is its documentation and its option spec:
- *   # option: NAME type=str|bool|int|path|list|dict|raw [default=V] [required]  text
+ *   # option: NAME type=str|bool|int|path|list|dict|raw [default=V] [required]
+ *             [aliases=A,B] [choices=X,Y]  text
  * A dict reaches the script as its JSON text. Arguments named _ansible_*
  * (check mode, diff) pass through to every script unchecked.
  */
@@ -35,6 +36,8 @@ struct module_option {
 	char *name;
 	enum option_type type;
 	char *def;    /* default as text, or NULL */
+	char *aliases; /* other names, comma-separated, or NULL */
+	char *choices; /* allowed values, comma-separated, or NULL */
 	int required;
 };
 
@@ -60,8 +63,12 @@ void module_payload_release(struct module_payload *p);
 /*
  * Checks args (an object, as from kv_parse or a playbook) against the
  * module's options: unknown options, missing required ones and values of
- * the wrong type fail with Ansible's wording. Applies defaults, converts
- * booleans to true/false. Returns a new object, or NULL with err set.
+ * the wrong type or outside the option's choices fail with Ansible's
+ * wording. Aliases become the option's name; applies defaults, converts
+ * booleans to true/false, an integer mode (YAML's 644) to its octal text as
+ * Ansible reads it. Runs the controller-side preparation of modules that
+ * have one (command's words, copy's source: transfer_prepare_copy).
+ * Returns a new object, or NULL with err set.
  */
 json_t *module_check_args(const struct module *m, json_t *args, struct buf *err);
 

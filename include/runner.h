@@ -21,6 +21,8 @@
  *            module's stdin after its arguments, where it reads them with cat
  *   timeout  task timeout in seconds (0: none)
  *   become   {"user": NAME} or absent
+ *   shell    the shell that runs the module (ansible_shell_executable;
+ *            default /bin/sh)
  * The outcome is {"status": "ok"|"failed"|"unreachable", "result": {...}}.
  */
 struct runner;

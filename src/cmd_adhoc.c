@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "diff.h"
 #include "connvars.h"
 #include "executor.h"
 #include "extravars.h"
@@ -22,6 +23,7 @@
 #include "runguard.h"
 #include "runopts.h"
 #include "ssh.h"
+#include "transfer.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -45,6 +47,8 @@ struct adhoc_opts {
 	int list_hosts;
 	int ask_pass;
 	int task_timeout;
+	int check; /* -C: modules change nothing, report what they would */
+	int diff;  /* -D: modules report and drover prints what changes */
 	json_t *extra_vars;
 	struct conn_defaults conn;
 	struct run_opts run;    /* records, reports, lock, hook */
@@ -60,6 +64,8 @@ struct adhoc_run {
 	const struct module *module;
 	struct report *report;  /* records, JSON, JUnit, log: every result goes through it */
 	int live;               /* print each host's result as it comes */
+	json_t *args;           /* the checked module arguments */
+	int diff;               /* print the modules' diffs */
 	size_t failed, unreachable;
 	char *checked_key;      /* the key file last checked for a passphrase */
 	int key_encrypted;      /* ... and whether it needs one */
@@ -70,7 +76,7 @@ struct adhoc_run {
 static const char usage_text[] =
 	"usage: drover adhoc PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [-f FORKS]\n"
 	"                    [-u USER] [--private-key FILE] [-k] [-b [--become-user USER]]\n"
-	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-T SECONDS]\n"
+	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-C] [-D] [-T SECONDS]\n"
 	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
 	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n"
@@ -105,6 +111,8 @@ static const struct option long_options[] = {
 	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
 	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
 	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
+	{ "check", no_argument, NULL, 'C' },
+	{ "diff", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
@@ -193,6 +201,8 @@ static int take_option(struct adhoc_opts *o, int c, const char *arg)
 	case OPT_SSH_COMMON: o->conn.ssh_common_args = arg; break;
 	case OPT_SSH_EXTRA: o->conn.ssh_extra_args = arg; break;
 	case OPT_LIST_HOSTS: o->list_hosts = 1; break;
+	case 'C': o->check = 1; break;
+	case 'D': o->diff = 1; break;
 	case 'h': fputs(usage_text, stdout); r = -1; break;
 	default: r = bad_option("%s", "unknown or incomplete option");
 	}
@@ -205,7 +215,7 @@ static int parse_options(struct adhoc_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:h", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:hCD", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind != argc - 1)
@@ -323,6 +333,8 @@ static json_t *build_job(struct adhoc_run *run, const struct inventory *inv, str
 		become = connvars_become(vars, &o->conn);
 		if (become)
 			json_object_set_new(job, "become", become);
+		if (json_is_string(json_object_get(vars, "ansible_shell_executable")))
+			json_object_set(job, "shell", json_object_get(vars, "ansible_shell_executable"));
 	}
 	json_decref(vars);
 	return job;
@@ -330,13 +342,47 @@ static json_t *build_job(struct adhoc_run *run, const struct inventory *inv, str
 
 /* ---- results ---- */
 
+/*
+ * The controller's half of a module, once its result is back: fetch
+ * stores the file it brought.
+ */
+static void finish_result(struct adhoc_run *run, const char *host, json_t *outcome)
+{
+	json_t *result = json_object_get(outcome, "result");
+	struct buf err = BUF_INIT;
+
+	if (run->module && run->module->script && !strcmp(run->module->script, "fetch") &&
+	    !strcmp(json_string_value(json_object_get(outcome, "status")) ?: "", "ok") &&
+	    transfer_store_fetch(run->args, host, result, &err) < 0)
+		json_object_set_new(outcome, "status", json_string("failed"));
+	buf_release(&err);
+}
+
+/* --diff: what changed, before the result line, as ansible prints it. */
+static void print_diff(struct adhoc_run *run, const char *status, json_t *result)
+{
+	json_t *diff = json_object_get(result, "diff");
+	struct buf text = BUF_INIT;
+
+	/* the oneline callback shows no diffs */
+	if (!run->diff || run->out.one_line || strcmp(status, "ok") || !diff || json_equal(diff, json_object()) ||
+	    (json_is_array(diff) && !json_array_size(diff)))
+		return;
+	diff_render(diff, &text);
+	if (!text.len || text.buf[text.len - 1] != '\n')
+		buf_addch(&text, '\n');
+	fputs(text.buf, run->out.fp);
+	buf_release(&text);
+}
+
 static void on_result(size_t job, json_t *outcome, void *data)
 {
 	struct adhoc_run *run = data;
-	const char *status = json_string_value(json_object_get(outcome, "status"));
-	const char *host = run->hosts[job]->name;
+	const char *status, *host = run->hosts[job]->name;
 	json_t *shown;
 
+	finish_result(run, host, outcome);
+	status = json_string_value(json_object_get(outcome, "status"));
 	if (!status)
 		status = "failed";
 	if (!strcmp(status, "failed"))
@@ -345,6 +391,7 @@ static void on_result(size_t job, json_t *outcome, void *data)
 		run->unreachable++;
 	shown = report_result(run->report, host, status, json_object_get(outcome, "result"), -1);
 	if (run->live) {
+		print_diff(run, status, shown);
 		output_adhoc_result(&run->out, host, run->module && run->module->no_json, status,
 				    shown);
 		fflush(run->out.fp);
@@ -357,6 +404,18 @@ static void fail_everywhere(struct adhoc_run *run, size_t nr, const char *msg)
 {
 	json_t *o = json_pack("{s:s, s:{s:b, s:b, s:s}}", "status", "failed", "result", "changed", 0,
 			      "failed", 1, "msg", msg);
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		on_result(i, o, run);
+	json_decref(o);
+}
+
+/* raw in check mode: it cannot tell what it would do, so it does not run. */
+static void skip_everywhere(struct adhoc_run *run, size_t nr)
+{
+	json_t *o = json_pack("{s:s, s:{s:b, s:b, s:s}}", "status", "ok", "result", "changed", 0,
+			      "skipped", 1, "msg", "check mode not supported for raw");
 	size_t i;
 
 	for (i = 0; i < nr; i++)
@@ -457,6 +516,16 @@ static int run_jobs(struct adhoc_run *run, struct executor *ex, const struct inv
 		fail_everywhere(run, nr, err.buf);
 		goto out;
 	}
+	if (o->check && run->module->kind == MODULE_RAW) {
+		skip_everywhere(run, nr);
+		goto out;
+	}
+	if (o->check)
+		json_object_set_new(args, "_ansible_check_mode", json_true());
+	if (o->diff)
+		json_object_set_new(args, "_ansible_diff", json_true());
+	run->args = args;
+	run->diff = o->diff;
 	r = make_jobs(run, inv, o, args, jobs, nr);
 	if (!r && executor_run(ex, jobs, nr, on_result, run) < 0) {
 		fprintf(stderr, "ERROR! User interrupted execution\n");
@@ -465,6 +534,7 @@ static int run_jobs(struct adhoc_run *run, struct executor *ex, const struct inv
 out:
 	for (i = 0; i < nr; i++)
 		free(jobs[i].msg);
+	run->args = NULL;
 	json_decref(args);
 	free(jobs);
 	buf_release(&err);

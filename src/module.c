@@ -8,6 +8,7 @@
 #include "kv.h"
 #include "module_embed.h"
 #include "strvec.h"
+#include "transfer.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -65,6 +66,31 @@ static const struct embedded_module *embedded(const char *name)
 	return NULL;
 }
 
+/*
+ * A script's "# uses: _NAME" lines name helper files (modules/_NAME.sh)
+ * that go between the prelude and the script, so that only the modules
+ * that need a helper carry it.
+ */
+static void add_helpers(struct buf *text, const struct embedded_module *e)
+{
+	static const char tag[] = "# uses: ";
+	const struct embedded_module *h;
+	const char *p, *eol;
+	char *name;
+
+	for (p = e->text; *p; p = eol + (*eol != '\0')) {
+		eol = strchrnul(p, '\n');
+		if (strncmp(p, tag, sizeof(tag) - 1))
+			continue;
+		name = xstrndup(p + sizeof(tag) - 1, (size_t)(eol - p) - (sizeof(tag) - 1));
+		h = embedded(name);
+		if (!h)
+			BUG("module '%s' uses '%s', which is not embedded", e->name, name);
+		buf_add(text, h->text, h->len);
+		free(name);
+	}
+}
+
 void module_payload_build(const struct module *m, struct module_payload *out)
 {
 	const struct embedded_module *lib = embedded("_lib"), *e = embedded(m->script);
@@ -76,6 +102,7 @@ void module_payload_build(const struct module *m, struct module_payload *out)
 	buf_init(&out->text, lib->len + e->len + 32);
 	buf_addstr(&out->text, "#!/bin/sh\n");
 	buf_add(&out->text, lib->text, lib->len);
+	add_helpers(&out->text, e);
 	buf_add(&out->text, e->text, e->len);
 	if (!EVP_Digest(out->text.buf, out->text.len, md, &mdlen, EVP_sha256(), NULL))
 		BUG("SHA-256 failed");
@@ -105,6 +132,10 @@ static void parse_option_word(struct module_option *o, const char *w, size_t n)
 				o->type = (enum option_type)i;
 	} else if (n > 8 && !strncmp(w, "default=", 8)) {
 		o->def = xstrndup(w + 8, n - 8);
+	} else if (n > 8 && !strncmp(w, "aliases=", 8)) {
+		o->aliases = xstrndup(w + 8, n - 8);
+	} else if (n > 8 && !strncmp(w, "choices=", 8)) {
+		o->choices = xstrndup(w + 8, n - 8);
 	} else if (n == 8 && !strncmp(w, "required", 8)) {
 		o->required = 1;
 	}
@@ -163,17 +194,34 @@ static void options_free(struct module_option *opts, size_t nr)
 	for (i = 0; i < nr; i++) {
 		free(opts[i].name);
 		free(opts[i].def);
+		free(opts[i].aliases);
+		free(opts[i].choices);
 	}
 	free(opts);
 }
 
+/* Whether word is one of the comma-separated list's items. */
+static int in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (!strncmp(p, word, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The option called name, or having it as an alias. */
 static const struct module_option *find_option(const struct module_option *opts, size_t nr,
 					       const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < nr; i++)
-		if (!strcmp(opts[i].name, name))
+		if (!strcmp(opts[i].name, name) || (opts[i].aliases && in_list(opts[i].aliases, name)))
 			return &opts[i];
 	return NULL;
 }
@@ -257,10 +305,38 @@ static json_t *convert_value(const struct module_option *o, json_t *v)
 	return NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Pushes the items of a comma-separated list. */
+static void push_split(struct strvec *sv, const char *list)
+{
+	const char *p = list, *comma;
+
+	for (; (comma = strchrnul(p, ',')); p = comma + 1) {
+		strvec_push_nodup(sv, xstrndup(p, (size_t)(comma - p)));
+		if (!*comma)
+			break;
+	}
+}
+
+/* Appends the words sorted, as Ansible lists parameters: "a, b, c". */
+static void add_sorted(struct buf *out, struct strvec *words)
+{
+	size_t i;
+
+	if (words->nr)
+		qsort(words->v, words->nr, sizeof(*words->v), cmp_str);
+	for (i = 0; i < words->nr; i++)
+		buf_addf(out, "%s%s", i ? ", " : "", words->v[i]);
+}
+
 static void unsupported_message(const struct module *m, json_t *args, const struct module_option *opts,
 				size_t nr, struct buf *err)
 {
-	struct strvec bad = STRVEC_INIT;
+	struct strvec bad = STRVEC_INIT, names = STRVEC_INIT, aliases = STRVEC_INIT;
 	const char *key;
 	json_t *v;
 	size_t i;
@@ -273,14 +349,97 @@ static void unsupported_message(const struct module *m, json_t *args, const stru
 		buf_addf(err, "%s%s", i ? ", " : "", bad.v[i]);
 	buf_addstr(err, ". Supported parameters include: ");
 	for (i = 0; i < nr; i++)
-		buf_addf(err, "%s%s", i ? ", " : "", opts[i].name);
+		strvec_push(&names, opts[i].name);
+	add_sorted(err, &names);
+	for (i = 0; i < nr; i++)
+		if (opts[i].aliases)
+			push_split(&aliases, opts[i].aliases);
+	if (aliases.nr) {
+		buf_addstr(err, " (");
+		add_sorted(err, &aliases);
+		buf_addch(err, ')');
+	}
 	buf_addstr(err, ".");
 	strvec_clear(&bad);
+	strvec_clear(&names);
+	strvec_clear(&aliases);
+}
+
+static void value_text(json_t *v, struct buf *out)
+{
+	if (json_is_string(v))
+		buf_add(out, json_string_value(v), json_string_length(v));
+	else if (json_is_true(v))
+		buf_addstr(out, "true");
+	else if (json_is_false(v))
+		buf_addstr(out, "false");
+	else if (json_is_integer(v))
+		buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		buf_addf(out, "%.17g", json_real_value(v));
+	else if (!json_is_null(v)) {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		buf_addstr(out, s);
+		free(s);
+	}
+}
+
+/* The value given for o, under its name or an alias; NULL if none. */
+static json_t *given_value(const struct module_option *o, json_t *args)
+{
+	json_t *v = json_object_get(args, o->name);
+	const char *key;
+	json_t *a;
+
+	if (v || !o->aliases)
+		return v;
+	json_object_foreach(args, key, a)
+		if (in_list(o->aliases, key))
+			return a;
+	return NULL;
+}
+
+/* "value of state must be one of: a, b, got: c" unless c is a choice. */
+static int check_choice(const struct module_option *o, json_t *c, struct buf *err)
+{
+	struct buf text = BUF_INIT;
+	struct strvec choices = STRVEC_INIT;
+	int r = 0;
+
+	if (!o->choices || json_is_null(c))
+		return 0;
+	value_text(c, &text);
+	if (!in_list(o->choices, text.buf)) {
+		push_split(&choices, o->choices);
+		buf_setf(err, "value of %s must be one of: ", o->name);
+		add_sorted(err, &choices);
+		buf_addf(err, ", got: %s", text.buf);
+		r = -1;
+	}
+	strvec_clear(&choices);
+	buf_release(&text);
+	return r;
+}
+
+/*
+ * Ansible reads an integer mode (YAML's mode: 644) as the number it is,
+ * not as octal digits: 644 is 0o1204. As text the module takes it as octal.
+ */
+static json_t *mode_text(json_t *c)
+{
+	json_t *t;
+
+	if (!json_is_integer(c))
+		return c;
+	t = json_sprintf("%llo", (unsigned long long)json_integer_value(c));
+	json_decref(c);
+	return t;
 }
 
 static int check_one(const struct module_option *o, json_t *args, json_t *out, struct buf *err)
 {
-	json_t *v = json_object_get(args, o->name), *c;
+	json_t *v = given_value(o, args), *c;
 
 	if (!v || json_is_null(v)) {
 		if (o->required) {
@@ -301,8 +460,10 @@ static int check_one(const struct module_option *o, json_t *args, json_t *out, s
 			 type_names[o->type]);
 		return -1;
 	}
+	if (!strcmp(o->name, "mode") && o->type == OPT_RAW)
+		c = mode_text(c);
 	json_object_set_new(out, o->name, c);
-	return 0;
+	return check_choice(o, c, err);
 }
 
 /*
@@ -376,6 +537,8 @@ json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
 			goto fail;
 	if (!strcmp(m->script, "command") && prepare_command(m, out, err) < 0)
 		goto fail;
+	if (!strcmp(m->script, "copy") && transfer_prepare_copy(out, err) < 0)
+		goto fail;
 	options_free(opts, nr);
 	return out;
 fail:
@@ -385,26 +548,6 @@ fail:
 }
 
 /* ---- the stdin stream ---- */
-
-static void value_text(json_t *v, struct buf *out)
-{
-	if (json_is_string(v))
-		buf_add(out, json_string_value(v), json_string_length(v));
-	else if (json_is_true(v))
-		buf_addstr(out, "true");
-	else if (json_is_false(v))
-		buf_addstr(out, "false");
-	else if (json_is_integer(v))
-		buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	else if (json_is_real(v))
-		buf_addf(out, "%.17g", json_real_value(v));
-	else if (!json_is_null(v)) {
-		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-
-		buf_addstr(out, s);
-		free(s);
-	}
-}
 
 static int valid_sh_name(const char *k)
 {

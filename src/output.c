@@ -174,6 +174,9 @@ void output_adhoc_result(const struct output *o, const char *host, int no_json,
 			buf_addf(&text, "%s | FAILED! => ", host);
 			output_dump_result(o, result, indent, &text);
 		}
+	} else if (json_is_true(json_object_get(result, "skipped"))) {
+		c = COLOR_SKIP;
+		buf_addf(&text, "%s | SKIPPED", host);
 	} else {
 		c = changed ? COLOR_CHANGED : COLOR_OK;
 		if (no_json) {

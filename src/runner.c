@@ -13,6 +13,7 @@
 #include "local.h"
 #include "module.h"
 #include "ssh.h"
+#include "transfer.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -277,10 +278,13 @@ static void add_become(struct buf *cmd, json_t *become)
  * MODULE_MISSING so that the runner uploads it once and tries again. Its
  * first line on stderr is its pid (see take_pgid).
  */
-static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *become)
+static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *job)
 {
-	struct buf inner = BUF_INIT;
+	json_t *become = json_object_get(job, "become");
+	const char *shell = json_string_value(json_object_get(job, "shell"));
+	struct buf inner = BUF_INIT, sh = BUF_INIT;
 
+	sh_quote(&sh, shell && *shell ? shell : "/bin/sh");
 	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; "
 			 "echo $$ >&2; exec ",
 		 p->sha256, MODULE_MISSING);
@@ -290,11 +294,11 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 	 * the script goes as an argument (it holds code, never secrets: the
 	 * arguments still travel on stdin).
 	 */
-	buf_addstr(&inner, become ? "/bin/sh -c \"$(cat \"$m\")\" drover-module"
-				  : "/bin/sh \"$m\"");
+	buf_addf(&inner, become ? "%s -c \"$(cat \"$m\")\" drover-module" : "%s \"$m\"", sh.buf);
 	buf_addstr(cmd, "/bin/sh -c ");
 	sh_quote(cmd, inner.buf);
 	buf_release(&inner);
+	buf_release(&sh);
 }
 
 static void upload_command(struct buf *cmd, const struct module_payload *p)
@@ -451,6 +455,7 @@ static json_t *script_result(const struct module *m, json_t *job, const struct a
 		return command_result(res, job, a, (size_t)at);
 	if (!json_object_get(res, "changed"))
 		json_object_set_new(res, "changed", json_false());
+	transfer_decode_diff(res);
 	return finish(res);
 }
 
@@ -475,7 +480,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		buf_add(&in, json_string_value(data), json_string_length(data));
 	if (data64 && base64_decode(&in, json_string_value(data64), json_string_length(data64)) < 0)
 		BUG("job data is not base64");
-	launch_command(&cmd, p, json_object_get(job, "become"));
+	launch_command(&cmd, p, job);
 	for (tries = 0; tries < 2; tries++) {
 		ssh_exec_result_release(&a->res);
 		ssh_exec_result_init(&a->res);
@@ -492,7 +497,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		if (rc != SSH_OK)
 			break;
 		buf_reset(&cmd);
-		launch_command(&cmd, p, json_object_get(job, "become"));
+		launch_command(&cmd, p, job);
 	}
 	pgid = take_pgid(&a->res.errb);
 	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
