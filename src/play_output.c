@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "inventory.h"
 #include "jinja.h"
 #include "play_int.h"
@@ -68,6 +69,21 @@ static int verbose_always(json_t *result, json_t *task)
 	       (action && !strcmp(action, "debug") && !json_is_true(json_object_get(result, "failed")));
 }
 
+/* --diff: what changed, before the result line, as Ansible prints it. */
+static void print_diff(struct run *run, const char *status, json_t *result)
+{
+	json_t *diff = json_object_get(result, "diff");
+	struct buf text = BUF_INIT;
+
+	if (!run->o->diff || !diff || !strcmp(status, "skipped") || !strcmp(status, "unreachable"))
+		return;
+	diff_render(diff, &text);
+	if (text.len && text.buf[text.len - 1] != '\n')
+		buf_addch(&text, '\n');
+	fputs(text.buf, run->out.fp);
+	buf_release(&text);
+}
+
 /* debug shows only what it was asked to: msg alone, or the variable. */
 static void clean_debug(json_t *r)
 {
@@ -128,6 +144,7 @@ void out_host_result(struct run *run, const char *host, const char *status, json
 		return;
 	/* what is shown never holds a secret */
 	result = run->o->report ? report_redact(run->o->report, result) : json_incref(result);
+	print_diff(run, status, result);
 	if (!strcmp(status, "skipped")) {
 		buf_addf(&line, "skipping: [%s]", host);
 		if (item)

@@ -19,6 +19,7 @@
 #include "playbook.h"
 #include "pytext.h"
 #include "report.h"
+#include "transfer.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -730,6 +731,18 @@ static void advance(struct task_run *t, struct hexec *hx)
 	}
 }
 
+/* fetch's controller half: the file the module brought is written here. */
+static const char *store_fetched(struct task_run *t, struct hexec *hx, json_t *result)
+{
+	struct buf err = BUF_INIT;
+	int r;
+
+	(void)t;
+	r = transfer_store_fetch(json_object_get(hx->job, "args"), hx->hs->h->name, result, &err);
+	buf_release(&err);
+	return r < 0 ? "failed" : "ok";
+}
+
 /* The executor numbers a round's jobs 0..n-1; which[] maps them to hosts. */
 struct round {
 	struct task_run *t;
@@ -744,10 +757,14 @@ static void on_outcome(size_t job, json_t *outcome, void *data)
 	const char *status = json_string_value(json_object_get(outcome, "status"));
 	json_t *result = json_object_get(outcome, "result");
 
+	result = json_is_object(result) ? json_deep_copy(result) : failed_result("no result");
+	if (!status)
+		status = "failed";
+	if (!strcmp(status, "ok") && !strcmp(t->mod->name, "fetch"))
+		status = store_fetched(t, hx, result);
 	json_decref(hx->job);
 	hx->job = NULL;
-	take_result(t, hx, status ? status : "failed",
-		    json_is_object(result) ? json_deep_copy(result) : failed_result("no result"));
+	take_result(t, hx, status, result);
 }
 
 static int job_deadline(json_t *job)
