@@ -9,5 +9,6 @@
  */
 int cmd_adhoc(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_vault(int argc, char **argv);
 
 #endif

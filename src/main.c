@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{ "adhoc", cmd_adhoc, "run one module on hosts matching a pattern" },
 	{ "inventory", cmd_inventory, "show the inventory (--list, --graph, --host)" },
+	{ "vault", cmd_vault, "encrypt, decrypt, view, edit, create, rekey Ansible Vault files" },
 };
 
 static void usage(FILE *fp)
