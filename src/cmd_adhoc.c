@@ -19,6 +19,7 @@
 #include "output.h"
 #include "prompt.h"
 #include "ssh.h"
+#include "vault.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -45,6 +46,7 @@ struct adhoc_opts {
 	int task_timeout;
 	json_t *extra_vars;
 	struct conn_defaults conn;
+	struct vault_secrets vault;
 };
 
 /* What the result callback needs, and what it counts. */
@@ -67,11 +69,13 @@ static const char usage_text[] =
 	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-T SECONDS]\n"
 	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
-	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n";
+	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n"
+	"                    [--vault-password-file FILE] [--vault-id [ID@]SOURCE] [-J]\n";
 
 enum {
 	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_JSON, OPT_TASK_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_LIST_HOSTS,
+	OPT_VAULT_PASSWORD_FILE, OPT_VAULT_ID,
 };
 
 static const struct option long_options[] = {
@@ -99,6 +103,11 @@ static const struct option long_options[] = {
 	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
 	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
 	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
+	{ "vault-password-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
+	{ "vault-pass-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
+	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },
+	{ "ask-vault-pass", no_argument, NULL, 'J' },
+	{ "ask-vault-password", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -182,6 +191,13 @@ static int take_option(struct adhoc_opts *o, int c, const char *arg)
 	case OPT_SSH_COMMON: o->conn.ssh_common_args = arg; break;
 	case OPT_SSH_EXTRA: o->conn.ssh_extra_args = arg; break;
 	case OPT_LIST_HOSTS: o->list_hosts = 1; break;
+	case OPT_VAULT_PASSWORD_FILE: case OPT_VAULT_ID: case 'J':
+		if (vault_secrets_add(&o->vault, c == 'J' ? "ask-vault-pass" : c == OPT_VAULT_ID ?
+				      "vault-id" : "vault-password-file", arg, &err) < 0) {
+			fprintf(stderr, "ERROR! %s\n", err.buf);
+			r = EXIT_ERROR;
+		}
+		break;
 	case 'h': fputs(usage_text, stdout); r = -1; break;
 	default: r = bad_option("%s", "unknown or incomplete option");
 	}
@@ -194,7 +210,7 @@ static int parse_options(struct adhoc_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:h", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:Jh", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind != argc - 1)
@@ -213,6 +229,7 @@ static int load_inventory(struct inventory *inv, const struct adhoc_opts *o,
 	struct buf err = BUF_INIT;
 	size_t i;
 
+	inventory_set_vault_secrets(inv, &o->vault);
 	if (!src->nr && inventory_load(inv, "/etc/ansible/hosts", &err) < 0)
 		buf_reset(&err); /* no inventory at all: only patterns that match nothing */
 	for (i = 0; i < src->nr; i++) {
@@ -304,6 +321,11 @@ static json_t *build_job(const struct inventory *inv, struct host *h, const stru
 	json_t *vars = inventory_host_vars(inv, h), *conn, *become, *job = NULL;
 
 	json_object_update(vars, o->extra_vars);
+	/* Inline !vault values (e.g. ansible_password) are opened when a password was given. */
+	if (o->vault.nr && vault_decrypt_tree(vars, &o->vault, err) < 0) {
+		json_decref(vars);
+		return NULL;
+	}
 	conn = connvars_build(vars, &o->conn, err);
 	if (conn) {
 		job = json_pack("{s:s, s:o, s:s, s:O, s:i}", "host", h->name, "conn", conn, "module",
@@ -560,6 +582,11 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		buf_release(&err);
 		return EXIT_ERROR;
 	}
+	if (vault_secrets_add_env(&o->vault, &err) < 0) {
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+		buf_release(&err);
+		return EXIT_ERROR;
+	}
 	buf_release(&err);
 	note_config(cfg, o->verbosity);
 	o->conn.cfg = cfg;
@@ -610,6 +637,7 @@ int cmd_adhoc(int argc, char **argv)
 	}
 	strvec_clear(&o.inventories);
 	json_decref(o.extra_vars);
+	vault_secrets_release(&o.vault);
 	config_release(&cfg);
 	return r < 0 ? EXIT_OK : r;
 }

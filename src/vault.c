@@ -360,7 +360,7 @@ int vault_read_file(const char *path, const struct vault_secrets *s, struct buf 
 	int r = -1;
 
 	if (buf_read_file(&raw, path) < 0) {
-		buf_setf(err, "Could not read %s: %s", path, strerror(errno));
+		buf_setf(err, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!vault_is_encrypted(raw.buf, raw.len)) {

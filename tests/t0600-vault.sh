@@ -247,4 +247,39 @@ test_expect_success 'stdin and --output; already encrypted / not encrypted input
 	test_expect_code 5 no_tty "$DROVER" vault edit --vault-password-file pw1 2>/dev/null
 '
 
+# An inventory whose group_vars file is vault-encrypted and whose host_vars
+# hold inline !vault values (one of them the connection, "local").
+mkdir -p inv/group_vars inv/host_vars
+printf '[web]\nh1 ansible_host=127.0.0.1\n' >inv/hosts
+printf 'db_pass: s3cr3t\nport: 5432\n' >inv/group_vars/all.yml
+ansible-vault encrypt --vault-password-file pw1 inv/group_vars/all.yml
+{
+	echo 'plain: 1'
+	ansible-vault encrypt_string --vault-password-file pw1 --name token tok 2>/dev/null
+	echo
+	ansible-vault encrypt_string --vault-password-file pw1 --name ansible_connection local 2>/dev/null
+	echo
+} >inv/host_vars/h1.yml
+
+test_expect_success 'inventory: vaulted group_vars file opened, inline values kept, as ansible-inventory' '
+	ansible-inventory -i inv/hosts --list --vault-password-file pw1 >inv.ansible &&
+	no_tty "$DROVER" inventory -i inv/hosts --list --vault-password-file pw1 >inv.drover &&
+	test_cmp inv.ansible inv.drover &&
+	test_grep "\"db_pass\": \"s3cr3t\"" inv.drover &&
+	test_grep "__ansible_vault" inv.drover &&
+	test_expect_code 4 no_tty "$DROVER" inventory -i inv/hosts --list >/dev/null 2>inv.err &&
+	test_grep "no vault secrets found" inv.err &&
+	test_grep "group_vars/all.yml" inv.err &&
+	test_expect_code 4 no_tty "$DROVER" inventory -i inv/hosts --list --vault-password-file pwbad \
+		>/dev/null 2>inv.err2 &&
+	test_grep "Decryption failed (no vault secrets were found that could decrypt) on inv/group_vars/all.yml" inv.err2
+'
+
+test_expect_success 'adhoc: inline !vault host variables are opened (vaulted ansible_connection)' '
+	no_tty "$DROVER" adhoc h1 -i inv/hosts -m command -a "echo hi" --vault-password-file pw1 >adhoc.out &&
+	test_grep -x "hi" adhoc.out &&
+	DROVER_VAULT_PASSWORD_FILE=$TRASH/pw1 no_tty "$DROVER" adhoc h1 -i inv/hosts -m command -a "echo env" >adhoc2.out &&
+	test_grep -x "env" adhoc2.out
+'
+
 test_done
