@@ -247,6 +247,21 @@ test_expect_success 'stdin and --output; already encrypted / not encrypted input
 	test_expect_code 5 no_tty "$DROVER" vault edit --vault-password-file pw1 2>/dev/null
 '
 
+test_expect_success 'prompts on the terminal: --ask-vault-pass, and a new password confirmed' '
+	command -v script >/dev/null || exit 0
+	{ sleep 1; printf "pass-one\\n"; } |
+		script -qec "\"$DROVER\" vault view --ask-vault-pass a.yml" /dev/null >ask.out &&
+	test_grep "Vault password: " ask.out &&
+	test_grep "db_password: s3cr3t" ask.out &&
+	cp plain.yml asked.yml &&
+	{ sleep 1; printf "typed-pw\\n"; sleep 1; printf "typed-pw\\n"; } |
+		script -qec "env -u DROVER_VAULT_PASSWORD_FILE \"$DROVER\" vault encrypt asked.yml" /dev/null >asknew.out &&
+	test_grep "Confirm New Vault password: " asknew.out &&
+	printf "typed-pw\\n" >typed &&
+	ansible-vault decrypt --vault-password-file typed --output - asked.yml >asked.plain &&
+	test_cmp plain.yml asked.plain
+'
+
 # An inventory whose group_vars file is vault-encrypted and whose host_vars
 # hold inline !vault values (one of them the connection, "local").
 mkdir -p inv/group_vars inv/host_vars
