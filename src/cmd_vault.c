@@ -35,7 +35,7 @@
 
 struct vault_cmd {
 	const struct vault_action *action;
-	struct vault_secrets secrets;     /* to decrypt, and to encrypt with */
+	struct vault_secrets secrets;	  /* to decrypt, and to encrypt with */
 	struct vault_secrets new_secrets; /* rekey's new password */
 	const char *encrypt_id;
 	const char *output;
@@ -48,7 +48,7 @@ struct vault_cmd {
 struct vault_action {
 	const char *name;
 	int (*run)(struct vault_cmd *c, int argc, char **argv);
-	int encrypts; /* asks for a new password (with confirmation) when prompting */
+	int encrypts;		  /* asks for a new password (with confirmation) when prompting */
 	int min_files, max_files; /* -1: no limit */
 };
 
@@ -62,8 +62,7 @@ static const char usage_text[] =
 	"Without a password option: DROVER_VAULT_PASSWORD_FILE, ANSIBLE_VAULT_PASSWORD_FILE,\n"
 	"then a prompt on the terminal.\n";
 
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -93,7 +92,8 @@ static int read_input(const char *path, struct buf *out, struct buf *err)
 	int from_stdin = !path || !strcmp(path, "-");
 
 	if ((from_stdin ? read_stdin(out) : buf_read_file(out, path)) < 0) {
-		buf_setf(err, "could not read %s: %s", from_stdin ? "stdin" : path, strerror(errno));
+		buf_setf(err, "could not read %s: %s", from_stdin ? "stdin" : path,
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -166,8 +166,9 @@ static char *temp_name(const char *dir, const char *orig, int *suffix_len)
 
 	base = base ? base + 1 : orig;
 	dot = strrchr(base, '.');
-	if (!dot || dot == base || strlen(dot) > 10 || strspn(dot + 1,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(dot + 1))
+	if (!dot || dot == base || strlen(dot) > 10 ||
+	    strspn(dot + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+		    strlen(dot + 1))
 		dot = "";
 	*suffix_len = (int)strlen(dot);
 	return xasprintf("%s/XXXXXX%s", dir, dot);
@@ -177,7 +178,7 @@ static int run_editor(const char *file, struct buf *err)
 {
 	const char *editor = getenv("EDITOR");
 	struct strvec argv = STRVEC_INIT;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
 	int status = 0, r = -1;
 	pid_t pid;
 
@@ -203,7 +204,9 @@ static int run_editor(const char *file, struct buf *err)
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		buf_setf(err, "the editor '%s' failed (%s %d); nothing was saved", argv.v[0],
 			 pid > 0 && WIFSIGNALED(status) ? "signal" : "exit",
-			 pid < 0 ? -1 : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			 pid < 0	       ? -1
+			 : WIFSIGNALED(status) ? WTERMSIG(status)
+					       : WEXITSTATUS(status));
 	else
 		r = 0;
 out:
@@ -311,7 +314,8 @@ static int decrypt_one(struct vault_cmd *c, const char *in, const char *out)
 	if (read_input(in, &vault, &c->err) < 0)
 		goto out;
 	if (!vault_is_encrypted(vault.buf, vault.len)) {
-		buf_setf(&c->err, "input is not vault encrypted data. %s is not a vault encrypted file",
+		buf_setf(&c->err,
+			 "input is not vault encrypted data. %s is not a vault encrypted file",
 			 name);
 		goto out;
 	}
@@ -381,7 +385,8 @@ static int act_edit(struct vault_cmd *c, int argc, char **argv)
 	if (read_input(argv[0], &vault, &c->err) < 0)
 		goto out;
 	if (!vault_is_encrypted(vault.buf, vault.len)) {
-		buf_setf(&c->err, "input is not vault encrypted data. %s is not a vault encrypted file",
+		buf_setf(&c->err,
+			 "input is not vault encrypted data. %s is not a vault encrypted file",
 			 argv[0]);
 		goto out;
 	}
@@ -396,7 +401,8 @@ static int act_edit(struct vault_cmd *c, int argc, char **argv)
 	/* Re-encrypt with the password that opened it, unless told otherwise. */
 	sec = vault_secrets_for_encrypt(&c->secrets, c->encrypt_id ? c->encrypt_id : used, &c->err);
 	buf_reset(&vault);
-	if (!sec || vault_encrypt(plain.buf, plain.len, sec->password, sec->id, &vault, &c->err) < 0 ||
+	if (!sec ||
+	    vault_encrypt(plain.buf, plain.len, sec->password, sec->id, &vault, &c->err) < 0 ||
 	    write_atomic(argv[0], vault.buf, vault.len, &c->err) < 0)
 		r = -1;
 out:
@@ -439,7 +445,8 @@ static int rekey_one(struct vault_cmd *c, const struct vault_secret *sec, const 
 	if (read_input(path, &vault, &c->err) < 0)
 		goto out;
 	if (!vault_is_encrypted(vault.buf, vault.len)) {
-		buf_setf(&c->err, "input is not vault encrypted data. %s is not a vault encrypted file",
+		buf_setf(&c->err,
+			 "input is not vault encrypted data. %s is not a vault encrypted file",
 			 path);
 		goto out;
 	}
@@ -492,8 +499,8 @@ static void block_add(struct buf *out, const char *name, const struct buf *vault
 	}
 }
 
-static int encrypt_string_one(struct vault_cmd *c, const struct vault_secret *sec,
-			      const char *name, const char *text, size_t len, struct buf *out)
+static int encrypt_string_one(struct vault_cmd *c, const struct vault_secret *sec, const char *name,
+			      const char *text, size_t len, struct buf *out)
 {
 	struct buf vault = BUF_INIT;
 
@@ -518,8 +525,13 @@ static int encrypt_string_input(struct vault_cmd *c, const struct vault_secret *
 			buf_setf(&c->err, "no terminal to ask the string to encrypt on");
 		else
 			buf_addstr(&in, typed);
-	} else if (read_input(NULL, &in, &c->err) < 0) {
-		goto out;
+	} else {
+		if (isatty(STDIN_FILENO))
+			fprintf(stderr,
+				"Reading the string to encrypt from stdin (end with Ctrl-D; "
+				"twice when the last line has no newline)\n");
+		if (read_input(NULL, &in, &c->err) < 0)
+			goto out;
 	}
 	if (!c->prompt_string || typed)
 		r = encrypt_string_one(c, sec, name, in.buf, in.len, out);
@@ -532,7 +544,8 @@ out:
 	return r;
 }
 
-/* Strings from the arguments, each named by the --name of the same rank; blocks on lines of their own. */
+/* Strings from the arguments, each named by the --name of the same rank; blocks on lines of their
+ * own. */
 static int act_encrypt_string(struct vault_cmd *c, int argc, char **argv)
 {
 	const struct vault_secret *sec = encrypt_secret(c);
@@ -553,13 +566,10 @@ static int act_encrypt_string(struct vault_cmd *c, int argc, char **argv)
 }
 
 static const struct vault_action actions[] = {
-	{ "create", act_create, 1, 1, 1 },
-	{ "decrypt", act_decrypt, 0, 0, -1 },
-	{ "edit", act_edit, 0, 1, 1 },
-	{ "view", act_view, 0, 1, -1 },
-	{ "encrypt", act_encrypt, 1, 0, -1 },
-	{ "encrypt_string", act_encrypt_string, 1, 0, -1 },
-	{ "rekey", act_rekey, 0, 1, -1 },
+	{"create", act_create, 1, 1, 1},    {"decrypt", act_decrypt, 0, 0, -1},
+	{"edit", act_edit, 0, 1, 1},	    {"view", act_view, 0, 1, -1},
+	{"encrypt", act_encrypt, 1, 0, -1}, {"encrypt_string", act_encrypt_string, 1, 0, -1},
+	{"rekey", act_rekey, 0, 1, -1},
 };
 
 /* ---- passwords and options ---- */
@@ -590,27 +600,34 @@ static int ask_new_password(struct vault_secrets *s, const char *id, struct buf 
 }
 
 enum {
-	OPT_PASSWORD_FILE = 256, OPT_VAULT_ID, OPT_ASK, OPT_ENCRYPT_ID, OPT_OUTPUT,
-	OPT_NEW_PASSWORD_FILE, OPT_NEW_VAULT_ID, OPT_STDIN_NAME, OPT_SHOW_INPUT,
+	OPT_PASSWORD_FILE = 256,
+	OPT_VAULT_ID,
+	OPT_ASK,
+	OPT_ENCRYPT_ID,
+	OPT_OUTPUT,
+	OPT_NEW_PASSWORD_FILE,
+	OPT_NEW_VAULT_ID,
+	OPT_STDIN_NAME,
+	OPT_SHOW_INPUT,
 };
 
 static const struct option long_options[] = {
-	{ "vault-password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "vault-pass-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },
-	{ "ask-vault-pass", no_argument, NULL, 'J' },
-	{ "ask-vault-password", no_argument, NULL, 'J' },
-	{ "encrypt-vault-id", required_argument, NULL, OPT_ENCRYPT_ID },
-	{ "output", required_argument, NULL, OPT_OUTPUT },
-	{ "new-vault-password-file", required_argument, NULL, OPT_NEW_PASSWORD_FILE },
-	{ "new-vault-id", required_argument, NULL, OPT_NEW_VAULT_ID },
-	{ "name", required_argument, NULL, 'n' },
-	{ "stdin-name", required_argument, NULL, OPT_STDIN_NAME },
-	{ "prompt", no_argument, NULL, 'p' },
-	{ "show-input", no_argument, NULL, OPT_SHOW_INPUT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"vault-password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"vault-pass-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"vault-id", required_argument, NULL, OPT_VAULT_ID},
+	{"ask-vault-pass", no_argument, NULL, 'J'},
+	{"ask-vault-password", no_argument, NULL, 'J'},
+	{"encrypt-vault-id", required_argument, NULL, OPT_ENCRYPT_ID},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"new-vault-password-file", required_argument, NULL, OPT_NEW_PASSWORD_FILE},
+	{"new-vault-id", required_argument, NULL, OPT_NEW_VAULT_ID},
+	{"name", required_argument, NULL, 'n'},
+	{"stdin-name", required_argument, NULL, OPT_STDIN_NAME},
+	{"prompt", no_argument, NULL, 'p'},
+	{"show-input", no_argument, NULL, OPT_SHOW_INPUT},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 /* One option; 0, or the exit code to stop with (-1: done, exit 0). */
@@ -618,21 +635,37 @@ static int take_option(struct vault_cmd *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case OPT_PASSWORD_FILE:
-		return vault_secrets_add(&c->secrets, "vault-password-file", arg, &c->err) ? 1 : 0;
+		return vault_secrets_add(&c->secrets, "vault-password-file", arg, &c->err) < 0;
 	case OPT_VAULT_ID:
-		return vault_secrets_add(&c->secrets, "vault-id", arg, &c->err) ? 1 : 0;
+		return vault_secrets_add(&c->secrets, "vault-id", arg, &c->err) < 0;
 	case OPT_NEW_PASSWORD_FILE:
-		return vault_secrets_add(&c->new_secrets, "vault-password-file", arg, &c->err) ? 1 : 0;
+		return vault_secrets_add(&c->new_secrets, "vault-password-file", arg, &c->err) < 0;
 	case OPT_NEW_VAULT_ID:
-		return vault_secrets_add(&c->new_secrets, "vault-id", arg, &c->err) ? 1 : 0;
-	case 'J': c->ask = 1; return 0;
-	case OPT_ENCRYPT_ID: c->encrypt_id = arg; return 0;
-	case OPT_OUTPUT: c->output = arg; return 0;
-	case 'n': strvec_push(&c->names, arg); return 0;
-	case OPT_STDIN_NAME: c->stdin_name = arg; return 0;
-	case 'p': c->prompt_string = 1; return 0;
-	case OPT_SHOW_INPUT: case 'v': return 0;
-	case 'h': fputs(usage_text, stdout); return -1;
+		return vault_secrets_add(&c->new_secrets, "vault-id", arg, &c->err) < 0;
+	case 'J':
+		c->ask = 1;
+		return 0;
+	case OPT_ENCRYPT_ID:
+		c->encrypt_id = arg;
+		return 0;
+	case OPT_OUTPUT:
+		c->output = arg;
+		return 0;
+	case 'n':
+		strvec_push(&c->names, arg);
+		return 0;
+	case OPT_STDIN_NAME:
+		c->stdin_name = arg;
+		return 0;
+	case 'p':
+		c->prompt_string = 1;
+		return 0;
+	case OPT_SHOW_INPUT:
+	case 'v':
+		return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		return -1;
 	default:
 		fputs(usage_text, stderr);
 		return EXIT_OPTIONS;
@@ -650,8 +683,9 @@ static int gather_secrets(struct vault_cmd *c)
 		return -1;
 	if (c->secrets.nr)
 		return 0;
-	return c->action->encrypts ? ask_new_password(&c->secrets, NULL, &c->err)
-				   : vault_secrets_add(&c->secrets, "ask-vault-pass", NULL, &c->err);
+	return c->action->encrypts
+		       ? ask_new_password(&c->secrets, NULL, &c->err)
+		       : vault_secrets_add(&c->secrets, "ask-vault-pass", NULL, &c->err);
 }
 
 static int check_arity(const struct vault_cmd *c, int nfiles)
@@ -664,7 +698,8 @@ static int check_arity(const struct vault_cmd *c, int nfiles)
 		return EXIT_OPTIONS;
 	}
 	if (c->output && nfiles > 1 && strcmp(a->name, "encrypt_string")) {
-		fprintf(stderr, "ERROR! At most one input file may be used with the --output option\n");
+		fprintf(stderr,
+			"ERROR! At most one input file may be used with the --output option\n");
 		return EXIT_OPTIONS;
 	}
 	return 0;
@@ -698,7 +733,7 @@ static int parse_and_run(struct vault_cmd *c, int argc, char **argv)
 
 int cmd_vault(int argc, char **argv)
 {
-	struct vault_cmd c = { 0 };
+	struct vault_cmd c = {0};
 	int r;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

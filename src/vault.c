@@ -93,8 +93,8 @@ static int hex_decode(const char *s, size_t len, struct buf *out)
 static int derive_keys(const char *password, const unsigned char *salt, size_t salt_len,
 		       unsigned char keys[KEY_LEN * 2 + IV_LEN])
 {
-	return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)salt_len,
-				 VAULT_ROUNDS, EVP_sha256(), KEY_LEN * 2 + IV_LEN, keys) == 1
+	return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)salt_len, VAULT_ROUNDS,
+				 EVP_sha256(), KEY_LEN * 2 + IV_LEN, keys) == 1
 		       ? 0
 		       : -1;
 }
@@ -158,9 +158,8 @@ static void envelope_add(struct buf *out, const unsigned char *salt, const unsig
 	buf_release(&outer);
 }
 
-int vault_encrypt_salted(const void *plain, size_t len, const char *password,
-			 const char *vault_id, const unsigned char *salt, struct buf *out,
-			 struct buf *err)
+int vault_encrypt_salted(const void *plain, size_t len, const char *password, const char *vault_id,
+			 const unsigned char *salt, struct buf *out, struct buf *err)
 {
 	unsigned char keys[KEY_LEN * 2 + IV_LEN], mac[MAC_LEN];
 	size_t pad = 16 - len % 16;
@@ -218,7 +217,7 @@ static void envelope_release(struct envelope *e)
 /* "$ANSIBLE_VAULT;1.1;AES256" or "...;1.2;AES256;ID": sets e->id for 1.2. */
 static int header_parse(const char *line, size_t len, struct envelope *e, struct buf *err)
 {
-	char *h = xstrndup(line, len), *p, *field[4] = { NULL };
+	char *h = xstrndup(line, len), *p, *field[4] = {NULL};
 	int n = 0, r = -1;
 
 	while (len && strchr(" \t\r", h[len - 1]))
@@ -246,7 +245,7 @@ static int envelope_parse(const char *data, size_t len, struct envelope *e, stru
 {
 	const char *nl = memchr(data, '\n', len), *part, *end;
 	struct buf inner = BUF_INIT;
-	struct buf *dest[3] = { &e->salt, &e->mac, &e->ct };
+	struct buf *dest[3] = {&e->salt, &e->mac, &e->ct};
 	int i, r = -1;
 
 	if (!vault_is_encrypted(data, len) || !nl) {
@@ -270,7 +269,8 @@ static int envelope_parse(const char *data, size_t len, struct envelope *e, stru
 	r = 0;
 bad:
 	if (r < 0)
-		buf_setf(err, "malformed vault data: the envelope is not hex(salt, hmac, ciphertext)");
+		buf_setf(err,
+			 "malformed vault data: the envelope is not hex(salt, hmac, ciphertext)");
 	buf_release(&inner);
 	return r;
 }
@@ -284,8 +284,7 @@ static int try_secret(const struct envelope *e, const char *password, struct buf
 	int r = -1;
 
 	if (derive_keys(password, (unsigned char *)e->salt.buf, e->salt.len, keys) < 0 ||
-	    mac_of(keys, e->ct.buf, e->ct.len, mac) < 0 ||
-	    CRYPTO_memcmp(mac, e->mac.buf, MAC_LEN))
+	    mac_of(keys, e->ct.buf, e->ct.len, mac) < 0 || CRYPTO_memcmp(mac, e->mac.buf, MAC_LEN))
 		goto out;
 	buf_grow(&plain, e->ct.len);
 	if (aes_ctr(keys, (unsigned char *)e->ct.buf, e->ct.len, (unsigned char *)plain.buf) < 0)
@@ -330,7 +329,7 @@ static int try_secrets(const struct envelope *e, const struct vault_secrets *s, 
 int vault_decrypt(const char *data, size_t len, const struct vault_secrets *s, const char *name,
 		  struct buf *out, const char **used_id, struct buf *err)
 {
-	struct envelope e = { NULL, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct envelope e = {NULL, BUF_INIT, BUF_INIT, BUF_INIT};
 	int r = -1;
 
 	if (envelope_parse(data, len, &e, err) < 0) {
@@ -338,12 +337,15 @@ int vault_decrypt(const char *data, size_t len, const struct vault_secrets *s, c
 		goto out;
 	}
 	if (!s || !s->nr) {
-		buf_setf(err, "Attempting to decrypt but no vault secrets found (%s is vault encrypted;"
-			      " give --vault-password-file, --vault-id or --ask-vault-pass)", name);
+		buf_setf(err,
+			 "Attempting to decrypt but no vault secrets found (%s is vault encrypted;"
+			 " give --vault-password-file, --vault-id or --ask-vault-pass)",
+			 name);
 		goto out;
 	}
 	if (try_secrets(&e, s, out, used_id) < 0) {
-		buf_setf(err, "Decryption failed (no vault secrets were found that could decrypt) on %s",
+		buf_setf(err,
+			 "Decryption failed (no vault secrets were found that could decrypt) on %s",
 			 name);
 		goto out;
 	}
@@ -416,15 +418,15 @@ static int decrypt_child(json_t *child, struct buf *path, const struct vault_sec
 	return *repl ? 0 : -1;
 }
 
-static int decrypt_walk(json_t *v, struct buf *path, const struct vault_secrets *s,
-			struct buf *err)
+static int decrypt_walk(json_t *v, struct buf *path, const struct vault_secrets *s, struct buf *err)
 {
 	size_t mark = path->len, i;
 	const char *key;
 	json_t *child, *repl;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, key, child) {
+		json_object_foreach(v, key, child)
+		{
 			buf_addf(path, "%s%s", mark ? "." : "", key);
 			if (decrypt_child(child, path, s, &repl, err) < 0)
 				return -1;
@@ -433,7 +435,8 @@ static int decrypt_walk(json_t *v, struct buf *path, const struct vault_secrets 
 			buf_setlen(path, mark);
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child) {
+		json_array_foreach(v, i, child)
+		{
 			buf_addf(path, "[%zu]", i);
 			if (decrypt_child(child, path, s, &repl, err) < 0)
 				return -1;

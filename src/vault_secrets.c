@@ -88,7 +88,7 @@ static int read_fd_all(int fd, struct buf *out)
 
 static pid_t spawn_script(const char *path, const char *id, int out_fd)
 {
-	const char *argv[] = { path, "--vault-id", id, NULL };
+	const char *argv[] = {path, "--vault-id", id, NULL};
 	pid_t pid;
 
 	if (!is_client_script(path))
@@ -162,13 +162,15 @@ static int read_password_file(const char *path, struct buf *pw, struct buf *err)
 static int add_from_prompt(struct vault_secrets *s, const char *id, struct buf *err)
 {
 	char *text = strcmp(id, VAULT_DEFAULT_ID) ? xasprintf("Vault password (%s): ", id)
-						   : xstrdup("Vault password: ");
+						  : xstrdup("Vault password: ");
 	char *pw = prompt_secret(text);
 	int r = -1;
 
 	if (!pw)
-		buf_setf(err, "no terminal to ask the vault password (%s) on; use "
-			      "--vault-password-file or --vault-id ID@FILE", id);
+		buf_setf(err,
+			 "no terminal to ask the vault password (%s) on; use "
+			 "--vault-password-file or --vault-id ID@FILE",
+			 id);
 	else if (!*pw)
 		buf_setf(err, "Invalid vault password was provided from prompt (%s)", id);
 	else {
@@ -295,11 +297,15 @@ const struct vault_secret *vault_secrets_for_encrypt(const struct vault_secrets 
 	}
 	ids = distinct_ids(s, &count);
 	if (!found)
-		buf_setf(err, "Did not find a match for --encrypt-vault-id=%s in the known vault-ids [%s]",
+		buf_setf(err,
+			 "Did not find a match for --encrypt-vault-id=%s in the known vault-ids "
+			 "[%s]",
 			 encrypt_id, ids);
 	else if (!encrypt_id && count > 1) {
-		buf_setf(err, "The vault-ids %s are available to encrypt. Specify the vault-id to "
-			      "encrypt with --encrypt-vault-id", ids);
+		buf_setf(err,
+			 "The vault-ids %s are available to encrypt. Specify the vault-id to "
+			 "encrypt with --encrypt-vault-id",
+			 ids);
 		found = NULL;
 	}
 	free(ids);

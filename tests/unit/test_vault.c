@@ -135,14 +135,15 @@ static void tampered(void **state)
 	secrets_std(&s);
 	slurp(FX "v11.vault", &in);
 	/* Outer digit k sits at header + k + k / 80 (lines of 80). */
-	spots[0] = header;                 /* the salt's first digit */
+	spots[0] = header;		    /* the salt's first digit */
 	spots[1] = header + 130 + 130 / 80; /* the HMAC's (after 64 salt digits and \n) */
-	spots[2] = in.len - 3;             /* the ciphertext's last */
+	spots[2] = in.len - 3;		    /* the ciphertext's last */
 	for (i = 0; i < 3; i++) {
 		char saved = in.buf[spots[i] + 1];
 
 		flip_inner_digit(&in, spots[i]);
-		assert_int_equal(vault_decrypt(in.buf, in.len, &s, "t.vault", &out, NULL, &err), -1);
+		assert_int_equal(vault_decrypt(in.buf, in.len, &s, "t.vault", &out, NULL, &err),
+				 -1);
 		assert_non_null(strstr(err.buf, "Decryption failed"));
 		assert_int_equal(out.len, 0);
 		in.buf[spots[i] + 1] = saved;
@@ -188,12 +189,14 @@ static void fixture_salt(const struct buf *b, unsigned char salt[VAULT_SALT_LEN]
 /* With ansible-vault's salt, drover's output is byte for byte ansible-vault's. */
 static void encrypts_like_ansible(void **state)
 {
-	static const struct { const char *vault, *plain, *id, *pw; } cases[] = {
-		{ FX "v11.vault", FX "plain.txt", NULL, "fixture-pass-1" },
-		{ FX "v12_dev.vault", FX "plain.txt", "dev", "dev-pass" },
-		{ FX "empty.vault", FX "empty.txt", "default", "fixture-pass-1" },
-		{ FX "block16.vault", FX "block16.txt", NULL, "fixture-pass-1" },
-		{ FX "binary.vault", FX "binary.bin", NULL, "fixture-pass-1" },
+	static const struct {
+		const char *vault, *plain, *id, *pw;
+	} cases[] = {
+		{FX "v11.vault", FX "plain.txt", NULL, "fixture-pass-1"},
+		{FX "v12_dev.vault", FX "plain.txt", "dev", "dev-pass"},
+		{FX "empty.vault", FX "empty.txt", "default", "fixture-pass-1"},
+		{FX "block16.vault", FX "block16.txt", NULL, "fixture-pass-1"},
+		{FX "binary.vault", FX "binary.bin", NULL, "fixture-pass-1"},
 	};
 	struct buf want = BUF_INIT, plain = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
 	unsigned char salt[VAULT_SALT_LEN];
@@ -205,8 +208,9 @@ static void encrypts_like_ansible(void **state)
 		slurp(cases[i].plain, &plain);
 		fixture_salt(&want, salt);
 		buf_reset(&out);
-		assert_int_equal(vault_encrypt_salted(plain.buf, plain.len, cases[i].pw, cases[i].id,
-						      salt, &out, &err), 0);
+		assert_int_equal(vault_encrypt_salted(plain.buf, plain.len, cases[i].pw,
+						      cases[i].id, salt, &out, &err),
+				 0);
 		assert_string_equal(out.buf, want.buf);
 	}
 	buf_release(&want);
@@ -255,10 +259,8 @@ static void detects_vault_text(void **state)
 static void malformed(void **state)
 {
 	static const char *const texts[] = {
-		"$ANSIBLE_VAULT;1.1;AES\n3132\n",
-		"$ANSIBLE_VAULT;9.9;AES256\n3132\n",
-		"$ANSIBLE_VAULT;1.1;AES256\nzz\n",
-		"$ANSIBLE_VAULT;1.1;AES256\n3132\n",
+		"$ANSIBLE_VAULT;1.1;AES\n3132\n",  "$ANSIBLE_VAULT;9.9;AES256\n3132\n",
+		"$ANSIBLE_VAULT;1.1;AES256\nzz\n", "$ANSIBLE_VAULT;1.1;AES256\n3132\n",
 		"$ANSIBLE_VAULT;1.1;AES256",
 	};
 	struct vault_secrets s;
@@ -269,8 +271,9 @@ static void malformed(void **state)
 	secrets_std(&s);
 	for (i = 0; i < ARRAY_SIZE(texts); i++) {
 		buf_reset(&err);
-		assert_int_equal(vault_decrypt(texts[i], strlen(texts[i]), &s, "m.yml", &out, NULL,
-					       &err), -1);
+		assert_int_equal(
+			vault_decrypt(texts[i], strlen(texts[i]), &s, "m.yml", &out, NULL, &err),
+			-1);
 		assert_non_null(strstr(err.buf, "m.yml"));
 	}
 	vault_secrets_release(&s);
@@ -292,7 +295,8 @@ static void tree_inline_values(void **state)
 	assert_string_equal(json_string_value(json_object_get(doc, "api_key")), "k-12345");
 	assert_string_equal(json_string_value(json_object_get(doc, "plain")), "visible");
 	assert_string_equal(json_string_value(json_array_get(
-		json_object_get(json_object_get(doc, "nested"), "list"), 1)), "два");
+				    json_object_get(json_object_get(doc, "nested"), "list"), 1)),
+			    "два");
 	json_decref(doc);
 	vault_secrets_release(&s);
 	buf_release(&err);
@@ -351,7 +355,8 @@ static char *write_temp(const char *text, mode_t mode)
 static void secret_sources(void **state)
 {
 	char *file = write_temp("  fixture-pass-1 \n\n", 0600);
-	char *script = write_temp("#!/bin/sh\n[ $# = 0 ] || exit 3\nprintf 'dev-pass\\r\\n'\n", 0700);
+	char *script =
+		write_temp("#!/bin/sh\n[ $# = 0 ] || exit 3\nprintf 'dev-pass\\r\\n'\n", 0700);
 	char *failing = write_temp("#!/bin/sh\nexit 4\n", 0700);
 	char *empty = write_temp("\n", 0600);
 	char *by_id = xasprintf("dev@%s", script);
