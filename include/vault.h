@@ -61,11 +61,13 @@ int vault_secrets_add(struct vault_secrets *s, const char *option, const char *v
 		      struct buf *err);
 
 /*
- * When s is still empty, reads DROVER_VAULT_PASSWORD_FILE, else
- * ANSIBLE_VAULT_PASSWORD_FILE, as a --vault-password-file. Call it after the
- * command line is parsed. Returns 0 (also when neither is set) or -1.
+ * When s is still empty, reads the first set of DROVER_VAULT_PASSWORD_FILE,
+ * cfg_file (ansible.cfg's vault_password_file, which config.c already takes
+ * from ANSIBLE_VAULT_PASSWORD_FILE when set; NULL if none) and
+ * ANSIBLE_VAULT_PASSWORD_FILE, as a --vault-password-file. Call it after
+ * the command line is parsed. Returns 0 (also when none is set) or -1.
  */
-int vault_secrets_add_env(struct vault_secrets *s, struct buf *err);
+int vault_secrets_add_env(struct vault_secrets *s, const char *cfg_file, struct buf *err);
 
 /*
  * The secret to encrypt with: the one whose id is encrypt_id, or, when

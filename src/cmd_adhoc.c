@@ -582,7 +582,7 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		buf_release(&err);
 		return EXIT_ERROR;
 	}
-	if (vault_secrets_add_env(&o->vault, &err) < 0) {
+	if (vault_secrets_add_env(&o->vault, cfg->vault_password_file, &err) < 0) {
 		fprintf(stderr, "ERROR! %s\n", err.buf);
 		buf_release(&err);
 		return EXIT_ERROR;

@@ -101,20 +101,17 @@ static int load_sources(struct inventory *inv, struct inv_opts *o, struct buf *e
 {
 	struct config cfg;
 	size_t i;
-	int r = 0;
+	int r, from_cfg = !o->sources.nr;
 
 	config_init(&cfg);
-	if (!o->sources.nr) {
-		if (config_load(&cfg, err) < 0)
-			r = -1;
-		for (i = 0; r == 0 && i < cfg.inventory.nr; i++)
-			strvec_push(&o->sources, cfg.inventory.v[i]);
-		if (r == 0 && !o->sources.nr)
-			strvec_push(&o->sources, "/etc/ansible/hosts");
-	}
-	config_release(&cfg);
+	r = config_load(&cfg, err);
+	for (i = 0; r == 0 && from_cfg && i < cfg.inventory.nr; i++)
+		strvec_push(&o->sources, cfg.inventory.v[i]);
+	if (r == 0 && !o->sources.nr)
+		strvec_push(&o->sources, "/etc/ansible/hosts");
 	if (r == 0)
-		r = vault_secrets_add_env(&o->vault, err);
+		r = vault_secrets_add_env(&o->vault, cfg.vault_password_file, err);
+	config_release(&cfg);
 	inventory_set_vault_secrets(inv, &o->vault);
 	for (i = 0; r == 0 && i < o->sources.nr; i++)
 		r = inventory_load(inv, o->sources.v[i], err);

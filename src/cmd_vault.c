@@ -22,6 +22,7 @@
 #include <openssl/crypto.h>
 
 #include "commands.h"
+#include "config.h"
 #include "kv.h"
 #include "prompt.h"
 #include "strvec.h"
@@ -673,13 +674,27 @@ static int take_option(struct vault_cmd *c, int opt, const char *arg)
 }
 
 /* After the options: --ask-vault-pass, the environment, then an implicit prompt. */
+/* DROVER_VAULT_PASSWORD_FILE, then ansible.cfg's vault_password_file (or its variable). */
+static int env_and_config(struct vault_cmd *c)
+{
+	struct config cfg;
+	int r;
+
+	config_init(&cfg);
+	r = config_load(&cfg, &c->err);
+	if (r == 0)
+		r = vault_secrets_add_env(&c->secrets, cfg.vault_password_file, &c->err);
+	config_release(&cfg);
+	return r;
+}
+
 static int gather_secrets(struct vault_cmd *c)
 {
 	if (c->ask && (c->action->encrypts ? ask_new_password(&c->secrets, NULL, &c->err)
 					   : vault_secrets_add(&c->secrets, "ask-vault-pass", NULL,
 							       &c->err)) < 0)
 		return -1;
-	if (vault_secrets_add_env(&c->secrets, &c->err) < 0)
+	if (!c->secrets.nr && env_and_config(c) < 0)
 		return -1;
 	if (c->secrets.nr)
 		return 0;

@@ -242,12 +242,14 @@ int vault_secrets_add(struct vault_secrets *s, const char *option, const char *v
 	return r;
 }
 
-int vault_secrets_add_env(struct vault_secrets *s, struct buf *err)
+int vault_secrets_add_env(struct vault_secrets *s, const char *cfg_file, struct buf *err)
 {
 	const char *file = getenv("DROVER_VAULT_PASSWORD_FILE");
 
 	if (s->nr)
 		return 0;
+	if (!file || !*file)
+		file = cfg_file;
 	if (!file || !*file)
 		file = getenv("ANSIBLE_VAULT_PASSWORD_FILE");
 	if (!file || !*file)

@@ -21,6 +21,20 @@ mkdir -p tmp
 TMPDIR=$TRASH/tmp
 export TMPDIR
 
+# An inventory whose group_vars file is vault-encrypted and whose host_vars
+# hold inline !vault values (one of them the connection, "local").
+mkdir -p inv/group_vars inv/host_vars
+printf '[web]\nh1 ansible_host=127.0.0.1\n' >inv/hosts
+printf 'db_pass: s3cr3t\nport: 5432\n' >inv/group_vars/all.yml
+ansible-vault encrypt --vault-password-file pw1 inv/group_vars/all.yml
+{
+	echo 'plain: 1'
+	ansible-vault encrypt_string --vault-password-file pw1 --name token tok 2>/dev/null
+	echo
+	ansible-vault encrypt_string --vault-password-file pw1 --name ansible_connection local 2>/dev/null
+	echo
+} >inv/host_vars/h1.yml
+
 test_expect_success 'drover encrypt, ansible-vault decrypt (1.1)' '
 	cp plain.yml a.yml &&
 	chmod 640 a.yml &&
@@ -215,7 +229,7 @@ test_expect_success 'password from an executable; a *-client script is told the 
 	test_grep "fails.sh returned non-zero (3)" f.err
 '
 
-test_expect_success 'DROVER_VAULT_PASSWORD_FILE and ANSIBLE_VAULT_PASSWORD_FILE' '
+test_expect_success 'DROVER_VAULT_PASSWORD_FILE, ANSIBLE_VAULT_PASSWORD_FILE, ansible.cfg' '
 	DROVER_VAULT_PASSWORD_FILE=$TRASH/pw1 no_tty "$DROVER" vault view a.yml >env1 &&
 	test_cmp plain.yml env1 &&
 	ANSIBLE_VAULT_PASSWORD_FILE=$TRASH/pw1 no_tty "$DROVER" vault view a.yml >env2 &&
@@ -223,7 +237,12 @@ test_expect_success 'DROVER_VAULT_PASSWORD_FILE and ANSIBLE_VAULT_PASSWORD_FILE'
 	# the command line wins over the environment
 	DROVER_VAULT_PASSWORD_FILE=$TRASH/pwbad no_tty "$DROVER" vault view \
 		--vault-password-file pw1 a.yml >env3 &&
-	test_cmp plain.yml env3
+	test_cmp plain.yml env3 &&
+	printf "[defaults]\\nvault_password_file = %s/pw1\\n" "$TRASH" >vault.cfg &&
+	ANSIBLE_CONFIG=$TRASH/vault.cfg no_tty "$DROVER" vault view a.yml >env4 &&
+	test_cmp plain.yml env4 &&
+	ANSIBLE_CONFIG=$TRASH/vault.cfg no_tty "$DROVER" inventory -i inv/hosts --list >env5 &&
+	test_grep s3cr3t env5
 '
 
 test_expect_success 'no password and no terminal: a clear error' '
@@ -261,20 +280,6 @@ test_expect_success 'prompts on the terminal: --ask-vault-pass, and a new passwo
 	ansible-vault decrypt --vault-password-file typed --output - asked.yml >asked.plain &&
 	test_cmp plain.yml asked.plain
 '
-
-# An inventory whose group_vars file is vault-encrypted and whose host_vars
-# hold inline !vault values (one of them the connection, "local").
-mkdir -p inv/group_vars inv/host_vars
-printf '[web]\nh1 ansible_host=127.0.0.1\n' >inv/hosts
-printf 'db_pass: s3cr3t\nport: 5432\n' >inv/group_vars/all.yml
-ansible-vault encrypt --vault-password-file pw1 inv/group_vars/all.yml
-{
-	echo 'plain: 1'
-	ansible-vault encrypt_string --vault-password-file pw1 --name token tok 2>/dev/null
-	echo
-	ansible-vault encrypt_string --vault-password-file pw1 --name ansible_connection local 2>/dev/null
-	echo
-} >inv/host_vars/h1.yml
 
 test_expect_success 'inventory: vaulted group_vars file opened, inline values kept, as ansible-inventory' '
 	ansible-inventory -i inv/hosts --list --vault-password-file pw1 >inv.ansible &&
