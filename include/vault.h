@@ -113,6 +113,15 @@ int vault_decrypt(const char *data, size_t len, const struct vault_secrets *s, c
 int vault_read_file(const char *path, const struct vault_secrets *s, struct buf *out,
 		    struct buf *err);
 
+/*
+ * yaml_load_file for a file that may be vault-encrypted as a whole (vars
+ * files, group_vars, include_vars): *out is a new reference. Inline !vault
+ * values stay {"__ansible_vault": ...} nodes (see vault_decrypt_tree).
+ * Returns 0, or -1 with a message naming path in err.
+ */
+int vault_yaml_load_file(const char *path, const struct vault_secrets *s, json_t **out,
+			 struct buf *err);
+
 /* 1 when v is the {"__ansible_vault": "<vault text>"} node yamlload makes of "!vault". */
 int vault_json_is_vaulted(const json_t *v);
 

@@ -227,14 +227,9 @@ int inv_expand_hostpattern(const char *pattern, struct strvec *names, long *port
 static int merge_vars_file(const char *path, const struct vault_secrets *vs, json_t *into,
 			   struct buf *err)
 {
-	struct buf text = BUF_INIT;
 	json_t *data;
-	int r = vault_read_file(path, vs, &text, err);
 
-	if (r == 0)
-		r = yaml_load_string(path, text.buf, text.len, &data, err);
-	vault_buf_wipe(&text);
-	if (r < 0)
+	if (vault_yaml_load_file(path, vs, &data, err) < 0)
 		return -1;
 	if (!json_is_null(data) && !json_is_object(data)) {
 		buf_setf(err, "%s: vars file must hold a dictionary", path);

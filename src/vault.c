@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "xalloc.h"
+#include "yamlload.h"
 #include "banned.h"
 
 #define VAULT_MAGIC "$ANSIBLE_VAULT"
@@ -75,7 +76,7 @@ static int hex_decode(const char *s, size_t len, struct buf *out)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (strchr(" \t\r\n", s[i]) && s[i])
+		if (s[i] && strchr(" \t\r\n", s[i]))
 			continue;
 		if ((v = hex_value((unsigned char)s[i])) < 0)
 			return -1;
@@ -373,6 +374,19 @@ int vault_read_file(const char *path, const struct vault_secrets *s, struct buf 
 	r = vault_decrypt(raw.buf, raw.len, s, path, out, NULL, err);
 out:
 	buf_release(&raw);
+	return r;
+}
+
+int vault_yaml_load_file(const char *path, const struct vault_secrets *s, json_t **out,
+			 struct buf *err)
+{
+	struct buf text = BUF_INIT;
+	int r = vault_read_file(path, s, &text, err);
+
+	*out = NULL;
+	if (r == 0)
+		r = yaml_load_string(path, text.buf, text.len, out, err);
+	vault_buf_wipe(&text);
 	return r;
 }
 

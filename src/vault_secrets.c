@@ -89,13 +89,14 @@ static int read_fd_all(int fd, struct buf *out)
 static pid_t spawn_script(const char *path, const char *id, int out_fd)
 {
 	const char *argv[] = {path, "--vault-id", id, NULL};
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	pid_t pid;
 
 	if (!is_client_script(path))
 		argv[1] = NULL;
 	pid = fork();
 	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
+		sigaction(SIGPIPE, &dfl, NULL);
 		if (dup2(out_fd, STDOUT_FILENO) < 0)
 			_exit(127);
 		execv(path, (char *const *)argv);

@@ -323,6 +323,7 @@ static void read_file_either_way(void **state)
 {
 	struct vault_secrets s;
 	struct buf out = BUF_INIT, want = BUF_INIT, err = BUF_INIT;
+	json_t *doc = NULL;
 
 	(void)state;
 	secrets_std(&s);
@@ -334,6 +335,11 @@ static void read_file_either_way(void **state)
 	assert_string_equal(out.buf, want.buf);
 	assert_int_equal(vault_read_file(FX "missing.yml", &s, &out, &err), -1);
 	assert_non_null(strstr(err.buf, FX "missing.yml"));
+	assert_int_equal(vault_yaml_load_file(FX "v12_dev.vault", &s, &doc, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(doc, "db_password")), "s3cr3t");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(doc, "users"), 1)),
+			    "bob");
+	json_decref(doc);
 	vault_secrets_release(&s);
 	buf_release(&out);
 	buf_release(&want);
