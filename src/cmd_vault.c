@@ -375,6 +375,17 @@ static int act_view(struct vault_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+/* The secret whose id string is id itself (vault_decrypt's used_id points into s). */
+static const struct vault_secret *secret_by_id_ptr(const struct vault_secrets *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->v[i].id == id)
+			return &s->v[i];
+	BUG("vault_decrypt named a secret that is not in the list");
+}
+
 static int act_edit(struct vault_cmd *c, int argc, char **argv)
 {
 	struct buf vault = BUF_INIT, plain = BUF_INIT, before = BUF_INIT;
@@ -400,7 +411,7 @@ static int act_edit(struct vault_cmd *c, int argc, char **argv)
 	if (plain.len == before.len && !memcmp(plain.buf, before.buf, plain.len))
 		goto out; /* unchanged: keep the file (and its ciphertext) as it was */
 	/* Re-encrypt with the password that opened it, unless told otherwise. */
-	sec = vault_secrets_for_encrypt(&c->secrets, c->encrypt_id ? c->encrypt_id : used, &c->err);
+	sec = c->encrypt_id ? encrypt_secret(c) : secret_by_id_ptr(&c->secrets, used);
 	buf_reset(&vault);
 	if (!sec ||
 	    vault_encrypt(plain.buf, plain.len, sec->password, sec->id, &vault, &c->err) < 0 ||

@@ -168,7 +168,8 @@ test_expect_success 'edit: $EDITOR on a private 0600 temp file, removed after; i
 	cp plain.yml e.yml &&
 	ansible-vault encrypt --vault-id dev@pwdev e.yml &&
 	chmod 644 e.yml &&
-	EDITOR="$TRASH/editor.sh" no_tty "$DROVER" vault edit --vault-id dev@pwdev e.yml &&
+	# two passwords with the same id: it is saved with the one that opened it
+	EDITOR="$TRASH/editor.sh" no_tty "$DROVER" vault edit --vault-id dev@pwprod --vault-id dev@pwdev e.yml &&
 	test_grep -x "mode=600" editor.log &&
 	test_grep -x "dirmode=700" editor.log &&
 	tmpfile=$(sed -n "s/^file=//p" editor.log) &&
