@@ -433,7 +433,7 @@ static int load_file(struct inventory *inv, const char *path, struct buf *err)
 		return inventory_load_script(inv, path, err);
 	if (!yaml_ext && strchr(base, '.'))
 		return inventory_load_ini(inv, path, err);
-	r = yaml_load_file(path, &data, err);
+	r = vault_yaml_load_file(path, inv->vault, &data, err);
 	if (r == 0 && json_is_object(data))
 		r = inventory_load_yaml(inv, path, data, err);
 	else if (yaml_ext && r == 0)

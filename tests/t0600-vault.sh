@@ -296,6 +296,18 @@ test_expect_success 'inventory: vaulted group_vars file opened, inline values ke
 	test_grep "Decryption failed (no vault secrets were found that could decrypt) on inv/group_vars/all.yml" inv.err2
 '
 
+test_expect_success 'inventory: vault-encrypted INI and YAML inventory files, as ansible-inventory' '
+	printf "[db]\\nd1 x=1\\n" >enc.ini &&
+	printf "all:\\n  children:\\n    web:\\n      hosts:\\n        w1: {y: 2}\\n" >enc.yml &&
+	no_tty "$DROVER" vault encrypt --vault-password-file pw1 enc.ini enc.yml &&
+	for f in enc.ini enc.yml; do
+		ansible-inventory -i $f --list --vault-password-file pw1 >$f.ansible 2>/dev/null &&
+		no_tty "$DROVER" inventory -i $f --list --vault-password-file pw1 >$f.drover &&
+		test_cmp $f.ansible $f.drover || exit 1
+	done &&
+	test_grep "\"w1\"" enc.yml.drover
+'
+
 test_expect_success 'adhoc: inline !vault host variables are opened (vaulted ansible_connection)' '
 	no_tty "$DROVER" adhoc h1 -i inv/hosts -m command -a "echo hi" --vault-password-file pw1 >adhoc.out &&
 	test_grep -x "hi" adhoc.out &&
