@@ -63,7 +63,10 @@ static const char usage_text[] =
 	"Without a password option: DROVER_VAULT_PASSWORD_FILE, ANSIBLE_VAULT_PASSWORD_FILE,\n"
 	"then a prompt on the terminal.\n";
 
-__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "ERROR! ..." on stderr, as Ansible prints it; returns the exit code 1. */
+static int fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -202,12 +205,14 @@ static int run_editor(const char *file, struct buf *err)
 		;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		buf_setf(err, "the editor '%s' failed (%s %d); nothing was saved", argv.v[0],
-			 pid > 0 && WIFSIGNALED(status) ? "signal" : "exit",
-			 pid < 0	       ? -1
-			 : WIFSIGNALED(status) ? WTERMSIG(status)
-					       : WEXITSTATUS(status));
+	if (pid < 0)
+		buf_setf(err, "could not start the editor: %s", strerror(errno));
+	else if (WIFSIGNALED(status))
+		buf_setf(err, "the editor '%s' was killed by signal %d; nothing was saved",
+			 argv.v[0], WTERMSIG(status));
+	else if (WEXITSTATUS(status))
+		buf_setf(err, "the editor '%s' failed (exit %d); nothing was saved", argv.v[0],
+			 WEXITSTATUS(status));
 	else
 		r = 0;
 out:
@@ -251,12 +256,13 @@ static int edit_in_editor(const char *orig, struct buf *plain, struct buf *err)
 		goto out;
 	}
 	file = temp_name(dir, orig, &suffix);
-	if ((fd = mkstemps(file, suffix)) < 0 || fchmod(fd, 0600) < 0 ||
-	    write_all(fd, plain->buf, plain->len) < 0 || close(fd) < 0) {
+	fd = mkstemps(file, suffix);
+	if (fd < 0 || fchmod(fd, 0600) < 0 || write_all(fd, plain->buf, plain->len) < 0 ||
+	    fsync(fd) < 0) {
 		buf_setf(err, "could not write the temp file %s: %s", file, strerror(errno));
-		fd = -1;
 		goto cleanup;
 	}
+	close(fd);
 	fd = -1;
 	if (run_editor(file, err) < 0)
 		goto cleanup;
@@ -305,7 +311,7 @@ out:
 	return r;
 }
 
-/* out_same: write back over the input file itself. */
+/* in and out: a path, or NULL / "-" for stdin / stdout; they may be the same file. */
 static int decrypt_one(struct vault_cmd *c, const char *in, const char *out)
 {
 	struct buf vault = BUF_INIT, plain = BUF_INIT;
