@@ -592,9 +592,14 @@ static const struct vault_action actions[] = {
 
 /* ---- passwords and options ---- */
 
+/* A password typed once could hold a typo nobody can ever undo: ask twice. */
 static int ask_new_password(struct vault_secrets *s, const char *id, struct buf *err)
 {
-	char *pw = prompt_secret("New Vault password: "), *again = NULL;
+	int labelled = id && strcmp(id, VAULT_DEFAULT_ID);
+	char *ask = xasprintf("New Vault password%s%s%s: ", labelled ? " (" : "",
+			      labelled ? id : "", labelled ? ")" : "");
+	char *confirm = xasprintf("Confirm %s", ask);
+	char *pw = prompt_secret(ask), *again = NULL;
 	int r = -1;
 
 	if (!pw)
@@ -602,7 +607,7 @@ static int ask_new_password(struct vault_secrets *s, const char *id, struct buf 
 			      "(give --vault-password-file or set DROVER_VAULT_PASSWORD_FILE)");
 	else if (!*pw)
 		buf_setf(err, "Invalid vault password was provided from prompt");
-	else if (!(again = prompt_secret("Confirm New Vault password: ")) || strcmp(pw, again))
+	else if (!(again = prompt_secret(confirm)) || strcmp(pw, again))
 		buf_setf(err, "Passwords do not match");
 	else {
 		vault_secrets_add_password(s, id, pw);
@@ -614,6 +619,33 @@ static int ask_new_password(struct vault_secrets *s, const char *id, struct buf 
 		OPENSSL_cleanse(again, strlen(again));
 	free(pw);
 	free(again);
+	free(ask);
+	free(confirm);
+	return r;
+}
+
+/* "ID@prompt" (or "prompt"): a password to type; *id gets the label (caller frees). */
+static int is_prompt_source(const char *value, char **id)
+{
+	const char *at = strchr(value, '@'), *source = at ? at + 1 : value;
+
+	if (strcmp(source, "prompt") && strcmp(source, "prompt_ask_vault_pass"))
+		return 0;
+	*id = at ? xstrndup(value, (size_t)(at - value)) : NULL;
+	return 1;
+}
+
+/* --vault-id / --new-vault-id: typed passwords that will encrypt are confirmed. */
+static int add_vault_id(struct vault_cmd *c, struct vault_secrets *s, const char *value,
+			int encrypts)
+{
+	char *id = NULL;
+	int r;
+
+	if (!encrypts || !is_prompt_source(value, &id))
+		return vault_secrets_add(s, "vault-id", value, &c->err);
+	r = ask_new_password(s, id, &c->err);
+	free(id);
 	return r;
 }
 
@@ -655,11 +687,11 @@ static int take_option(struct vault_cmd *c, int opt, const char *arg)
 	case OPT_PASSWORD_FILE:
 		return vault_secrets_add(&c->secrets, "vault-password-file", arg, &c->err) < 0;
 	case OPT_VAULT_ID:
-		return vault_secrets_add(&c->secrets, "vault-id", arg, &c->err) < 0;
+		return add_vault_id(c, &c->secrets, arg, c->action->encrypts) < 0;
 	case OPT_NEW_PASSWORD_FILE:
 		return vault_secrets_add(&c->new_secrets, "vault-password-file", arg, &c->err) < 0;
 	case OPT_NEW_VAULT_ID:
-		return vault_secrets_add(&c->new_secrets, "vault-id", arg, &c->err) < 0;
+		return add_vault_id(c, &c->new_secrets, arg, 1) < 0;
 	case 'J':
 		c->ask = 1;
 		return 0;

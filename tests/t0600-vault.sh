@@ -279,7 +279,14 @@ test_expect_success 'prompts on the terminal: --ask-vault-pass, and a new passwo
 	test_grep "Confirm New Vault password: " asknew.out &&
 	printf "typed-pw\\n" >typed &&
 	ansible-vault decrypt --vault-password-file typed --output - asked.yml >asked.plain &&
-	test_cmp plain.yml asked.plain
+	test_cmp plain.yml asked.plain &&
+	cp plain.yml lab.yml &&
+	{ sleep 1; printf "typed-pw\\n"; sleep 1; printf "typed-pw\\n"; } |
+		script -qec "\"$DROVER\" vault encrypt --vault-id lab@prompt lab.yml" /dev/null >asklab.out &&
+	test_grep "Confirm New Vault password (lab): " asklab.out &&
+	test "$(head -n 1 lab.yml)" = "\$ANSIBLE_VAULT;1.2;AES256;lab" &&
+	ansible-vault decrypt --vault-id lab@typed --output - lab.yml >lab.plain &&
+	test_cmp plain.yml lab.plain
 '
 
 test_expect_success 'inventory: vaulted group_vars file opened, inline values kept, as ansible-inventory' '
