@@ -231,7 +231,7 @@ static int header_parse(const char *line, size_t len, struct envelope *e, struct
 	}
 	if (n < 3 || strcmp(field[0], VAULT_MAGIC) ||
 	    (strcmp(field[1], "1.1") && strcmp(field[1], "1.2")))
-		buf_setf(err, "not a supported vault header: '%s'", h);
+		buf_setf(err, "not a supported vault header: '%.*s'", (int)len, line);
 	else if (strcmp(field[2], "AES256"))
 		buf_setf(err, "unsupported vault cipher '%s' (only AES256 exists)", field[2]);
 	else
