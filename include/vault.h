@@ -135,6 +135,13 @@ int vault_json_is_vaulted(const json_t *v);
  * partly decrypted).
  */
 int vault_decrypt_tree(json_t *v, const struct vault_secrets *s, struct buf *err);
+/*
+ * The same, remembering plaintexts in cache (a JSON object the caller owns,
+ * vault text -> string): one PBKDF2 per distinct vaulted value, however many
+ * hosts or tasks share it. Release the cache with json_decref when done.
+ */
+int vault_decrypt_tree_cached(json_t *v, const struct vault_secrets *s, json_t *cache,
+			      struct buf *err);
 
 /*
  * The plaintext of one vault node as a new JSON string reference, or NULL

@@ -47,6 +47,7 @@ struct adhoc_opts {
 	json_t *extra_vars;
 	struct conn_defaults conn;
 	struct vault_secrets vault;
+	json_t *vault_cache; /* plaintexts of !vault values, decrypted once for all hosts */
 };
 
 /* What the result callback needs, and what it counts. */
@@ -322,7 +323,7 @@ static json_t *build_job(const struct inventory *inv, struct host *h, const stru
 
 	json_object_update(vars, o->extra_vars);
 	/* Inline !vault values (e.g. ansible_password) are opened when a password was given. */
-	if (o->vault.nr && vault_decrypt_tree(vars, &o->vault, err) < 0) {
+	if (o->vault.nr && vault_decrypt_tree_cached(vars, &o->vault, o->vault_cache, err) < 0) {
 		json_decref(vars);
 		return NULL;
 	}
@@ -620,6 +621,7 @@ int cmd_adhoc(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	strvec_init(&o.inventories);
 	o.extra_vars = json_object();
+	o.vault_cache = json_object();
 	config_init(&cfg);
 	r = parse_options(&o, argc, argv);
 	if (!r)
@@ -638,6 +640,7 @@ int cmd_adhoc(int argc, char **argv)
 	strvec_clear(&o.inventories);
 	json_decref(o.extra_vars);
 	vault_secrets_release(&o.vault);
+	json_decref(o.vault_cache);
 	config_release(&cfg);
 	return r < 0 ? EXIT_OK : r;
 }

@@ -418,60 +418,86 @@ out:
 	return str;
 }
 
-static int decrypt_walk(json_t *v, struct buf *path, const struct vault_secrets *s,
-			struct buf *err);
+/* What a walk over a tree carries. */
+struct walk {
+	const struct vault_secrets *s;
+	json_t *cache; /* vault text -> plaintext string, or NULL */
+	struct buf path;
+	struct buf *err;
+};
 
-/* Decrypts child (reached by path) or walks into it; *repl is set when replaced. */
-static int decrypt_child(json_t *child, struct buf *path, const struct vault_secrets *s,
-			 json_t **repl, struct buf *err)
+static int decrypt_walk(json_t *v, struct walk *w);
+
+/* The plaintext of a vault node, from the cache when the same text was seen. */
+static json_t *decrypt_node(const json_t *node, struct walk *w)
+{
+	const char *text = json_string_value(json_object_get(node, "__ansible_vault"));
+	json_t *plain = w->cache ? json_object_get(w->cache, text) : NULL;
+
+	if (plain)
+		return json_incref(plain);
+	plain = vault_decrypt_json(node, w->s, w->path.buf, w->err);
+	if (plain && w->cache)
+		json_object_set(w->cache, text, plain);
+	return plain;
+}
+
+/* Decrypts child or walks into it; *repl is set when child is to be replaced. */
+static int decrypt_child(json_t *child, struct walk *w, json_t **repl)
 {
 	*repl = NULL;
 	if (!vault_json_is_vaulted(child))
-		return decrypt_walk(child, path, s, err);
-	*repl = vault_decrypt_json(child, s, path->buf, err);
+		return decrypt_walk(child, w);
+	*repl = decrypt_node(child, w);
 	return *repl ? 0 : -1;
 }
 
-static int decrypt_walk(json_t *v, struct buf *path, const struct vault_secrets *s, struct buf *err)
+static int decrypt_walk(json_t *v, struct walk *w)
 {
-	size_t mark = path->len, i;
+	size_t mark = w->path.len, i;
 	const char *key;
 	json_t *child, *repl;
 
 	if (json_is_object(v)) {
 		json_object_foreach(v, key, child)
 		{
-			buf_addf(path, "%s%s", mark ? "." : "", key);
-			if (decrypt_child(child, path, s, &repl, err) < 0)
+			buf_addf(&w->path, "%s%s", mark ? "." : "", key);
+			if (decrypt_child(child, w, &repl) < 0)
 				return -1;
 			if (repl)
 				json_object_set_new(v, key, repl);
-			buf_setlen(path, mark);
+			buf_setlen(&w->path, mark);
 		}
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, child)
 		{
-			buf_addf(path, "[%zu]", i);
-			if (decrypt_child(child, path, s, &repl, err) < 0)
+			buf_addf(&w->path, "[%zu]", i);
+			if (decrypt_child(child, w, &repl) < 0)
 				return -1;
 			if (repl)
 				json_array_set_new(v, i, repl);
-			buf_setlen(path, mark);
+			buf_setlen(&w->path, mark);
 		}
 	}
 	return 0;
 }
 
-int vault_decrypt_tree(json_t *v, const struct vault_secrets *s, struct buf *err)
+int vault_decrypt_tree_cached(json_t *v, const struct vault_secrets *s, json_t *cache,
+			      struct buf *err)
 {
-	struct buf path = BUF_INIT;
+	struct walk w = {s, cache, BUF_INIT, err};
 	int r;
 
 	if (vault_json_is_vaulted(v)) {
 		buf_setf(err, "vault_decrypt_tree: the root is itself a vaulted value");
 		return -1;
 	}
-	r = decrypt_walk(v, &path, s, err);
-	buf_release(&path);
+	r = decrypt_walk(v, &w);
+	buf_release(&w.path);
 	return r;
+}
+
+int vault_decrypt_tree(json_t *v, const struct vault_secrets *s, struct buf *err)
+{
+	return vault_decrypt_tree_cached(v, s, NULL, err);
 }

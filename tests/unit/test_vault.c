@@ -302,6 +302,29 @@ static void tree_inline_values(void **state)
 	buf_release(&err);
 }
 
+/* A value seen once is not decrypted again: the second tree needs no password. */
+static void tree_cache(void **state)
+{
+	struct vault_secrets s, none = VAULT_SECRETS_INIT;
+	struct buf err = BUF_INIT;
+	json_t *a = NULL, *b = NULL, *cache = json_object();
+
+	(void)state;
+	secrets_std(&s);
+	assert_int_equal(yaml_load_file(FX "inline.yml", &a, &err), 0);
+	assert_int_equal(yaml_load_file(FX "inline.yml", &b, &err), 0);
+	assert_int_equal(vault_decrypt_tree_cached(a, &s, cache, &err), 0);
+	assert_int_equal(json_object_size(cache), 2);
+	assert_int_equal(vault_decrypt_tree_cached(b, &none, cache, &err), 0);
+	assert_true(json_equal(a, b));
+	assert_string_equal(json_string_value(json_object_get(b, "api_key")), "k-12345");
+	json_decref(a);
+	json_decref(b);
+	json_decref(cache);
+	vault_secrets_release(&s);
+	buf_release(&err);
+}
+
 static void tree_wrong_secret_names_path(void **state)
 {
 	struct vault_secrets s = VAULT_SECRETS_INIT;
@@ -460,6 +483,7 @@ int main(void)
 		cmocka_unit_test(detects_vault_text),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(tree_inline_values),
+		cmocka_unit_test(tree_cache),
 		cmocka_unit_test(tree_wrong_secret_names_path),
 		cmocka_unit_test(read_file_either_way),
 		cmocka_unit_test(secret_sources),
