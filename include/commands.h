@@ -13,5 +13,6 @@ int cmd_play(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_cron(int argc, char **argv);
+int cmd_vault(int argc, char **argv);
 
 #endif

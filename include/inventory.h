@@ -26,6 +26,15 @@ struct inventory *inventory_new(void);
 void inventory_free(struct inventory *inv);
 
 /*
+ * The vault passwords for vaulted group_vars/host_vars files (borrowed: s
+ * must outlive the loading). Without them such a file is an error; inline
+ * !vault values stay {"__ansible_vault": ...} nodes either way, as in
+ * ansible-inventory, for whoever uses them to decrypt (vault_decrypt_tree).
+ */
+struct vault_secrets;
+void inventory_set_vault_secrets(struct inventory *inv, const struct vault_secrets *s);
+
+/*
  * Adds one source (file, folder, executable script, or comma list).
  * Returns 0, or -1 with a message in err ("file:line: ..." for parse errors).
  */

@@ -36,6 +36,7 @@ struct inventory {
 	json_t *host_idx, *group_idx; /* name → index */
 	json_t *vardirs;              /* per source: {"group": {...}, "host": {...}} */
 	const char *current_source;
+	const struct vault_secrets *vault; /* borrowed: opens vaulted vars files */
 };
 
 #define IHOST(hp) ((struct ihost *)(hp))

@@ -24,6 +24,7 @@
 #include "runopts.h"
 #include "ssh.h"
 #include "transfer.h"
+#include "vault.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -55,6 +56,8 @@ struct adhoc_opts {
 	int argc;               /* the command line as typed, for the records */
 	char **argv;
 	struct strvec typed;
+	struct vault_secrets vault;
+	json_t *vault_cache; /* plaintexts of !vault values, decrypted once for all hosts */
 };
 
 /* What the result callback needs, and what it counts. */
@@ -80,11 +83,14 @@ static const char usage_text[] =
 	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
 	"                    [--ssh-common-args ARGS] [--ssh-extra-args ARGS] [--list-hosts]\n"
+	"                    [--vault-password-file FILE] [--vault-id [ID@]SOURCE] [-J]\n"
+
 	RUNOPTS_USAGE;
 
 enum {
 	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_TASK_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_LIST_HOSTS,
+	OPT_VAULT_PASSWORD_FILE, OPT_VAULT_ID,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +119,11 @@ static const struct option long_options[] = {
 	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
 	{ "check", no_argument, NULL, 'C' },
 	{ "diff", no_argument, NULL, 'D' },
+	{ "vault-password-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
+	{ "vault-pass-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
+	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },
+	{ "ask-vault-pass", no_argument, NULL, 'J' },
+	{ "ask-vault-password", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
 	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
@@ -203,6 +214,13 @@ static int take_option(struct adhoc_opts *o, int c, const char *arg)
 	case OPT_LIST_HOSTS: o->list_hosts = 1; break;
 	case 'C': o->check = 1; break;
 	case 'D': o->diff = 1; break;
+	case OPT_VAULT_PASSWORD_FILE: case OPT_VAULT_ID: case 'J':
+		if (vault_secrets_add(&o->vault, c == 'J' ? "ask-vault-pass" : c == OPT_VAULT_ID ?
+				      "vault-id" : "vault-password-file", arg, &err) < 0) {
+			fprintf(stderr, "ERROR! %s\n", err.buf);
+			r = EXIT_ERROR;
+		}
+		break;
 	case 'h': fputs(usage_text, stdout); r = -1; break;
 	default: r = bad_option("%s", "unknown or incomplete option");
 	}
@@ -215,7 +233,7 @@ static int parse_options(struct adhoc_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:hCD", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:JhCD", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind != argc - 1)
@@ -234,6 +252,7 @@ static int load_inventory(struct inventory *inv, const struct adhoc_opts *o,
 	struct buf err = BUF_INIT;
 	size_t i;
 
+	inventory_set_vault_secrets(inv, &o->vault);
 	if (!src->nr && inventory_load(inv, "/etc/ansible/hosts", &err) < 0)
 		buf_reset(&err); /* no inventory at all: only patterns that match nothing */
 	for (i = 0; i < src->nr; i++) {
@@ -325,7 +344,20 @@ static json_t *build_job(struct adhoc_run *run, const struct inventory *inv, str
 	json_t *vars = inventory_host_vars(inv, h), *conn, *become, *job = NULL;
 
 	json_object_update(vars, o->extra_vars);
+	/* Inline !vault values (e.g. ansible_password) are opened when a password was given. */
+	if (o->vault.nr && vault_decrypt_tree_cached(vars, &o->vault, o->vault_cache, err) < 0) {
+		json_decref(vars);
+		return NULL;
+	}
 	report_add_secrets(run->report, vars);
+	{
+		/* what a vault opened must never be shown or recorded */
+		const char *k;
+		json_t *plain;
+
+		json_object_foreach(o->vault_cache, k, plain)
+			report_add_secret(run->report, json_string_value(plain));
+	}
 	conn = connvars_build(vars, &o->conn, err);
 	if (conn) {
 		job = json_pack("{s:s, s:o, s:s, s:O, s:i}", "host", h->name, "conn", conn, "module",
@@ -653,6 +685,11 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		buf_release(&err);
 		return EXIT_ERROR;
 	}
+	if (vault_secrets_add_env(&o->vault, cfg->vault_password_file, &err) < 0) {
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+		buf_release(&err);
+		return EXIT_ERROR;
+	}
 	buf_release(&err);
 	note_config(cfg, o->verbosity);
 	o->conn.cfg = cfg;
@@ -687,6 +724,7 @@ int cmd_adhoc(int argc, char **argv)
 	strvec_init(&o.inventories);
 	strvec_init(&o.typed);
 	o.extra_vars = json_object();
+	o.vault_cache = json_object();
 	config_init(&cfg);
 	/* getopt reorders argv: the records get the command line as it was typed */
 	for (r = 0; r < argc; r++)
@@ -713,6 +751,8 @@ int cmd_adhoc(int argc, char **argv)
 	strvec_clear(&o.inventories);
 	strvec_clear(&o.typed);
 	json_decref(o.extra_vars);
+	vault_secrets_release(&o.vault);
+	json_decref(o.vault_cache);
 	config_release(&cfg);
 	return r < 0 ? EXIT_OK : r;
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "inventory.h"
 #include "pytext.h"
+#include "vault.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -20,11 +21,13 @@ struct inv_opts {
 	enum inv_action action;
 	const char *host, *group, *limit, *output;
 	int with_vars;
+	struct vault_secrets vault; /* for vault-encrypted group_vars/host_vars files */
 };
 
 static const char inv_usage[] =
 	"usage: drover inventory [-i INVENTORY]... (--list | --graph [GROUP] [--vars] |\n"
-	"                        --host NAME) [--limit PATTERN] [--output FILE]\n";
+	"                        --host NAME) [--limit PATTERN] [--output FILE]\n"
+	"                        [--vault-password-file FILE] [--vault-id [ID@]SOURCE] [-J]\n";
 
 static int set_action(struct inv_opts *o, enum inv_action a)
 {
@@ -37,7 +40,19 @@ static int set_action(struct inv_opts *o, enum inv_action a)
 	return 0;
 }
 
-/* Returns 0, 1 for --help, or -1 for bad options. */
+static int vault_option(struct inv_opts *o, int c, const char *arg)
+{
+	struct buf err = BUF_INIT;
+	int r = vault_secrets_add(&o->vault, c == 'J' ? "ask-vault-pass" : c == 'P' ?
+				  "vault-password-file" : "vault-id", arg, &err);
+
+	if (r < 0)
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+	buf_release(&err);
+	return r;
+}
+
+/* Returns 0, 1 for --help, -1 for bad options, -2 for a vault password that failed. */
 static int parse_opts(struct inv_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -45,12 +60,17 @@ static int parse_opts(struct inv_opts *o, int argc, char **argv)
 		{ "graph", no_argument, NULL, 'G' },    { "host", required_argument, NULL, 'H' },
 		{ "vars", no_argument, NULL, 'V' },     { "limit", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
+		{ "vault-password-file", required_argument, NULL, 'P' },
+		{ "vault-pass-file", required_argument, NULL, 'P' },
+		{ "vault-id", required_argument, NULL, 'I' },
+		{ "ask-vault-pass", no_argument, NULL, 'J' },
+		{ "ask-vault-password", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+i:l:Jh", longopts, NULL)) != -1) {
 		if ((c == 'i'))
 			strvec_push(&o->sources, optarg);
 		else if (c == 'L' || c == 'G' || c == 'H') {
@@ -64,7 +84,10 @@ static int parse_opts(struct inv_opts *o, int argc, char **argv)
 			o->limit = optarg;
 		else if (c == 'o')
 			o->output = optarg;
-		else
+		else if (c == 'P' || c == 'I' || c == 'J') {
+			if (vault_option(o, c, optarg) < 0)
+				return -2;
+		} else
 			return c == 'h' ? 1 : -1;
 	}
 	if (optind < argc && o->action == INV_GRAPH)
@@ -78,18 +101,18 @@ static int load_sources(struct inventory *inv, struct inv_opts *o, struct buf *e
 {
 	struct config cfg;
 	size_t i;
-	int r = 0;
+	int r, from_cfg = !o->sources.nr;
 
 	config_init(&cfg);
-	if (!o->sources.nr) {
-		if (config_load(&cfg, err) < 0)
-			r = -1;
-		for (i = 0; r == 0 && i < cfg.inventory.nr; i++)
-			strvec_push(&o->sources, cfg.inventory.v[i]);
-		if (r == 0 && !o->sources.nr)
-			strvec_push(&o->sources, "/etc/ansible/hosts");
-	}
+	r = config_load(&cfg, err);
+	for (i = 0; r == 0 && from_cfg && i < cfg.inventory.nr; i++)
+		strvec_push(&o->sources, cfg.inventory.v[i]);
+	if (r == 0 && !o->sources.nr)
+		strvec_push(&o->sources, "/etc/ansible/hosts");
+	if (r == 0)
+		r = vault_secrets_add_env(&o->vault, cfg.vault_password_file, err);
 	config_release(&cfg);
+	inventory_set_vault_secrets(inv, &o->vault);
 	for (i = 0; r == 0 && i < o->sources.nr; i++)
 		r = inventory_load(inv, o->sources.v[i], err);
 	if (r == 0)
@@ -158,14 +181,15 @@ static int run(struct inventory *inv, struct inv_opts *o, struct buf *out, struc
 
 int cmd_inventory(int argc, char **argv)
 {
-	struct inv_opts o = { .sources = STRVEC_INIT };
+	struct inv_opts o = { .sources = STRVEC_INIT, .vault = VAULT_SECRETS_INIT };
 	struct inventory *inv = inventory_new();
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	int r = parse_opts(&o, argc, argv), code = 0;
 
 	if (r != 0) {
-		fputs(inv_usage, r > 0 ? stdout : stderr);
-		code = r > 0 ? 0 : 5;
+		if (r != -2)
+			fputs(inv_usage, r > 0 ? stdout : stderr);
+		code = r > 0 ? 0 : r == -2 ? 1 : 5;
 		goto out;
 	}
 	if (load_sources(inv, &o, &err) < 0) {
@@ -184,6 +208,7 @@ int cmd_inventory(int argc, char **argv)
 	}
 out:
 	strvec_clear(&o.sources);
+	vault_secrets_release(&o.vault);
 	inventory_free(inv);
 	buf_release(&out);
 	buf_release(&err);

@@ -44,6 +44,11 @@ static void ihost_free(struct ihost *ih)
 	free(ih);
 }
 
+void inventory_set_vault_secrets(struct inventory *inv, const struct vault_secrets *s)
+{
+	inv->vault = s;
+}
+
 struct inventory *inventory_new(void)
 {
 	struct inventory *inv = xcalloc(1, sizeof(*inv));

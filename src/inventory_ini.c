@@ -6,12 +6,12 @@
 #include "inventory_int.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pytext.h"
+#include "vault.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -316,10 +316,8 @@ int inventory_load_ini(struct inventory *inv, const char *path, struct buf *err)
 	char *line, *next;
 	int r = -1;
 
-	if (buf_read_file(&text, path) < 0) {
-		buf_setf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (vault_read_file(path, inv->vault, &text, err) < 0)
+		return -1; /* a vault-encrypted inventory is opened like any vars file */
 	p.pending = json_object();
 	p.group = inv_group(inv, "ungrouped");
 	for (line = text.buf; line; line = next) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vault.h"
 #include "xalloc.h"
 #include "yamlload.h"
 #include "banned.h"
@@ -222,11 +223,13 @@ int inv_expand_hostpattern(const char *pattern, struct strvec *names, long *port
 
 /* ---- group_vars/ and host_vars/ ---- */
 
-static int merge_vars_file(const char *path, json_t *into, struct buf *err)
+/* A vars file may be vault-encrypted as a whole. */
+static int merge_vars_file(const char *path, const struct vault_secrets *vs, json_t *into,
+			   struct buf *err)
 {
 	json_t *data;
 
-	if (yaml_load_file(path, &data, err) < 0)
+	if (vault_yaml_load_file(path, vs, &data, err) < 0)
 		return -1;
 	if (!json_is_null(data) && !json_is_object(data)) {
 		buf_setf(err, "%s: vars file must hold a dictionary", path);
@@ -293,7 +296,8 @@ static void free_list(char **v, size_t nr)
 }
 
 /* Every vars file under a NAME/ folder, recursively and in sorted order. */
-static int merge_vars_dir(const char *dir, json_t *into, struct buf *err)
+static int merge_vars_dir(const char *dir, const struct vault_secrets *vs, json_t *into,
+			  struct buf *err)
 {
 	size_t nr, i, stem;
 	char **names = list_dir(dir, &nr), *path;
@@ -303,26 +307,28 @@ static int merge_vars_dir(const char *dir, json_t *into, struct buf *err)
 	for (i = 0; i < nr && r == 0; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			r = merge_vars_dir(path, into, err);
+			r = merge_vars_dir(path, vs, into, err);
 		else if (vars_ext_rank(names[i], &stem) >= 0)
-			r = merge_vars_file(path, into, err);
+			r = merge_vars_file(path, vs, into, err);
 		free(path);
 	}
 	free_list(names, nr);
 	return r;
 }
 
-static int load_vars_entry(const char *path, json_t *into, struct buf *err)
+static int load_vars_entry(const char *path, const struct vault_secrets *vs, json_t *into,
+			   struct buf *err)
 {
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return merge_vars_dir(path, into, err);
-	return merge_vars_file(path, into, err);
+		return merge_vars_dir(path, vs, into, err);
+	return merge_vars_file(path, vs, into, err);
 }
 
 /* dir/kind: NAME, NAME.yml, NAME.yaml, NAME.json or NAME/ — the first found wins. */
-static int load_vars_kind(const char *dir, json_t *out, struct buf *err)
+static int load_vars_kind(const char *dir, const struct vault_secrets *vs, json_t *out,
+			  struct buf *err)
 {
 	size_t nr, i, stem;
 	char **names = list_dir(dir, &nr), *key, *path;
@@ -343,7 +349,7 @@ static int load_vars_kind(const char *dir, json_t *out, struct buf *err)
 		json_t *vars = json_object();
 
 		path = xasprintf("%s/%s", dir, json_string_value(json_array_get(rank, 1)));
-		r = load_vars_entry(path, vars, err);
+		r = load_vars_entry(path, vs, vars, err);
 		free(path);
 		json_object_set_new(out, entity, vars);
 		if (r < 0)
@@ -360,9 +366,9 @@ int inventory_load_vardir(struct inventory *inv, const char *dir, struct buf *er
 	char *gv = xasprintf("%s/group_vars", dir), *hv = xasprintf("%s/host_vars", dir);
 	int r;
 
-	r = load_vars_kind(gv, json_object_get(entry, "group"), err);
+	r = load_vars_kind(gv, inv->vault, json_object_get(entry, "group"), err);
 	if (r == 0)
-		r = load_vars_kind(hv, json_object_get(entry, "host"), err);
+		r = load_vars_kind(hv, inv->vault, json_object_get(entry, "host"), err);
 	json_array_append_new(inv->vardirs, entry);
 	free(gv);
 	free(hv);
@@ -427,7 +433,7 @@ static int load_file(struct inventory *inv, const char *path, struct buf *err)
 		return inventory_load_script(inv, path, err);
 	if (!yaml_ext && strchr(base, '.'))
 		return inventory_load_ini(inv, path, err);
-	r = yaml_load_file(path, &data, err);
+	r = vault_yaml_load_file(path, inv->vault, &data, err);
 	if (r == 0 && json_is_object(data))
 		r = inventory_load_yaml(inv, path, data, err);
 	else if (yaml_ext && r == 0)

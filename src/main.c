@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "runs", cmd_runs, "the run records: list, show, last, export, prune" },
 	{ "drift", cmd_drift, "what a --check run found would change" },
 	{ "cron", cmd_cron, "schedule runs with cron: add, list, remove" },
+	{ "vault", cmd_vault, "encrypt, decrypt, view, edit, create, rekey Ansible Vault files" },
 };
 
 static void usage(FILE *fp)
