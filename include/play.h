@@ -26,11 +26,14 @@ struct play_opts {
 	int list_hosts, list_tasks, list_tags;
 	const char *playbook;      /* for messages */
 	struct report *report;     /* every result goes through it: records, JSON, JUnit, log */
+	const struct vault_secrets *vault; /* opens !vault values and vaulted files */
+	json_t *vault_cache;       /* vault text → plaintext, shared by the whole run */
 	int live;                  /* print results as they come (not --quiet, --output json) */
 };
 
 struct inventory;
 struct executor;
+struct vault_secrets;
 
 /*
  * Runs plays against inv with workers from ex. Returns Ansible's exit code:

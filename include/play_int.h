@@ -91,6 +91,14 @@ struct hoststate *run_hoststate(struct run *run, struct host *h);
 json_t *vars_prepare_task(struct play_run *pr, json_t *task, struct hostlist *l);
 /* The variables of one host for a task, hostvars and magic included. New reference. */
 json_t *vars_for_host(struct play_run *pr, struct hoststate *hs, json_t *task);
+/*
+ * Opens the vaulted values of v in place (nothing to do without vault
+ * passwords); every plaintext becomes a secret the report masks.
+ * Returns 0, or -1 with err set.
+ */
+int vars_unvault(const struct play_opts *o, json_t *v, struct buf *err);
+/* A YAML vars file (vaulted or not, with !vault values), as a mapping. New reference or NULL. */
+json_t *vars_load_file(const struct play_opts *o, const char *path, struct buf *err);
 /* ansible_facts shape of hs's facts (names without ansible_). New reference. */
 json_t *vars_short_facts(json_t *facts);
 

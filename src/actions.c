@@ -15,7 +15,6 @@
 #include "play_int.h"
 #include "playbook.h"
 #include "xalloc.h"
-#include "yamlload.h"
 #include "banned.h"
 
 typedef json_t *(*action_fn)(struct play_run *pr, struct hoststate *hs, json_t *task,
@@ -272,10 +271,7 @@ static json_t *act_include_vars(struct play_run *pr, struct hoststate *hs, json_
 	playbook_free_paths(paths);
 	if (!path)
 		path = xstrdup(file);
-	if (yaml_load_file(path, &data, err) < 0 || !json_is_object(data)) {
-		if (data)
-			buf_setf(err, "%s: include_vars needs a mapping", path);
-		json_decref(data);
+	if (!(data = vars_load_file(pr->run->o, path, err))) {
 		free(path);
 		return NULL;
 	}

@@ -15,11 +15,13 @@
 #include "extravars.h"
 #include "inventory.h"
 #include "play.h"
+#include "play_int.h"
 #include "playbook.h"
 #include "prompt.h"
 #include "report.h"
 #include "runguard.h"
 #include "runopts.h"
+#include "vault.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -36,6 +38,7 @@ struct cmd_opts {
 	struct strvec playbooks;
 	int ask_pass;
 	int syntax_check;
+	struct vault_secrets vault;
 };
 
 static const char usage_text[] =
@@ -46,13 +49,14 @@ static const char usage_text[] =
 	"                   [-T SECONDS] [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                   [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
 	"                   [--ssh-common-args ARGS] [--ssh-extra-args ARGS]\n"
+	"                   [--vault-password-file FILE] [--vault-id [ID@]SOURCE] [-J]\n"
 	RUNOPTS_USAGE;
 
 enum {
 	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_SKIP_TAGS, OPT_START_AT,
 	OPT_LIST_HOSTS, OPT_LIST_TASKS, OPT_LIST_TAGS, OPT_SYNTAX, OPT_TASK_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_FORCE_HANDLERS,
-	OPT_FLUSH_CACHE,
+	OPT_FLUSH_CACHE, OPT_VAULT_PASSWORD_FILE, OPT_VAULT_ID,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +90,11 @@ static const struct option long_options[] = {
 	{ "connection", required_argument, NULL, 'c' },
 	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
 	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
+	{ "vault-password-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
+	{ "vault-pass-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
+	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },
+	{ "ask-vault-pass", no_argument, NULL, 'J' },
+	{ "ask-vault-password", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
 	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
@@ -185,6 +194,13 @@ static int take_option(struct cmd_opts *o, int c, const char *arg)
 	case OPT_SYNTAX: o->syntax_check = 1; break;
 	case 'v': p->verbosity++; break;
 	case OPT_TASK_TIMEOUT: r = number_option(arg, &p->task_timeout, "task timeout"); break;
+	case OPT_VAULT_PASSWORD_FILE: case OPT_VAULT_ID: case 'J':
+		if (vault_secrets_add(&o->vault, c == 'J' ? "ask-vault-pass" : c == OPT_VAULT_ID ?
+				      "vault-id" : "vault-password-file", arg, &err) < 0) {
+			fprintf(stderr, "ERROR! %s\n", err.buf);
+			r = EXIT_ERROR;
+		}
+		break;
 	case 'h': fputs(usage_text, stdout); r = -1; break;
 	default: r = bad_option("%s", "unknown or incomplete option");
 	}
@@ -197,7 +213,7 @@ static int parse_options(struct cmd_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:t:CDf:e:u:bkvT:c:h", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:l:t:CDf:e:u:bkvT:c:Jh", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind >= argc)
@@ -303,7 +319,13 @@ static int setup(struct cmd_opts *o, struct config *cfg, char **password)
 		buf_release(&err);
 		return EXIT_ERROR;
 	}
+	if (vault_secrets_add_env(&o->vault, cfg->vault_password_file, &err) < 0) {
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+		buf_release(&err);
+		return EXIT_ERROR;
+	}
 	buf_release(&err);
+	o->play.vault = &o->vault;
 	cli_note_config(cfg, o->play.verbosity);
 	o->play.cfg = cfg;
 	o->play.conn.cfg = cfg;
@@ -353,8 +375,18 @@ static int run_plays(struct cmd_opts *o, const struct config *cfg, json_t *plays
 {
 	int r;
 
+	struct buf err = BUF_INIT;
+
 	if (!(o->play.report = open_report(o, cfg)))
 		return EXIT_ERROR;
+	/* !vault values anywhere in the plays, opened once; their plaintexts stay out of every output */
+	if (vars_unvault(&o->play, plays, &err) < 0) {
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+		buf_release(&err);
+		report_free(o->play.report);
+		return EXIT_ERROR;
+	}
+	buf_release(&err);
 	o->play.playbook = o->playbooks.v[0];
 	o->play.live = runopts_live_output(&o->run);
 	r = play_run_all(plays, inv, ex, &o->play);
@@ -378,6 +410,7 @@ static int play(struct cmd_opts *o, const struct config *cfg)
 	if (!o->syntax_check && !listing)
 		ex = executor_new(o->play.forks);
 	inv = inventory_new();
+	inventory_set_vault_secrets(inv, &o->vault);
 	plays = json_array();
 	if (load_playbooks(o, cfg, plays) < 0) {
 		r = EXIT_PARSE;
@@ -417,6 +450,8 @@ int cmd_play(int argc, char **argv)
 	strvec_init(&o.play.tags);
 	strvec_init(&o.play.skip_tags);
 	o.play.extra_vars = json_object();
+	o.play.vault_cache = json_object();
+	vault_secrets_init(&o.vault);
 	config_init(&cfg);
 	r = parse_options(&o, argc, argv);
 	if (!r)
@@ -433,6 +468,8 @@ int cmd_play(int argc, char **argv)
 	strvec_clear(&o.play.tags);
 	strvec_clear(&o.play.skip_tags);
 	json_decref(o.play.extra_vars);
+	json_decref(o.play.vault_cache);
+	vault_secrets_release(&o.vault);
 	config_release(&cfg);
 	return r < 0 ? 0 : r;
 }

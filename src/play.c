@@ -15,7 +15,6 @@
 #include "playbook.h"
 #include "report.h"
 #include "xalloc.h"
-#include "yamlload.h"
 #include "banned.h"
 
 static void run_list(struct play_run *pr, json_t *list, struct hostlist *l);
@@ -654,16 +653,12 @@ static int load_vars_files(struct play_run *pr, struct buf *err)
 		path = json_string_value(name)[0] == '/' ? xstrdup(json_string_value(name)) :
 			xasprintf("%s/%s", pr->dir, json_string_value(name));
 		json_decref(name);
-		if (yaml_load_file(path, &data, err) < 0 || (!json_is_object(data) && !json_is_null(data))) {
-			if (data)
-				buf_setf(err, "%s: vars_files must hold a mapping", path);
-			json_decref(data);
+		if (!(data = vars_load_file(pr->run->o, path, err))) {
 			free(path);
 			json_decref(files);
 			return -1;
 		}
-		if (json_is_object(data))
-			json_object_update(pr->play_vars, data);
+		json_object_update(pr->play_vars, data);
 		json_decref(data);
 		free(path);
 	}
@@ -859,9 +854,13 @@ static void run_init(struct run *run, struct inventory *inv, struct executor *ex
 	/* every inventory host is in hostvars, so each gets its state now */
 	for (i = 0; i < inventory_host_count(inv); i++) {
 		struct hoststate *hs = run_hoststate(run, inventory_host(inv, i));
+		struct buf err = BUF_INIT;
 
+		if (vars_unvault(o, hs->inv_vars, &err) < 0)
+			out_warning(run, "%s: %s", hs->h->name, err.buf);
 		if (o->report)
 			report_add_secrets(o->report, hs->inv_vars);
+		buf_release(&err);
 	}
 }
 

@@ -12,6 +12,9 @@
 
 #include "inventory.h"
 #include "play_int.h"
+#include "report.h"
+#include "vault.h"
+#include "yamlload.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -157,4 +160,44 @@ json_t *vars_for_host(struct play_run *pr, struct hoststate *hs, json_t *task)
 	json_decref(all);
 	hostlist_release(&l);
 	return v;
+}
+
+int vars_unvault(const struct play_opts *o, json_t *v, struct buf *err)
+{
+	const char *key;
+	json_t *plain;
+
+	if (!o->vault || !o->vault->nr || !(json_is_object(v) || json_is_array(v)))
+		return 0;
+	if (vault_decrypt_tree_cached(v, o->vault, o->vault_cache, err) < 0)
+		return -1;
+	if (o->report)
+		json_object_foreach(o->vault_cache, key, plain)
+			report_add_secret(o->report, json_string_value(plain));
+	return 0;
+}
+
+json_t *vars_load_file(const struct play_opts *o, const char *path, struct buf *err)
+{
+	json_t *data = NULL;
+	int r = o->vault ? vault_yaml_load_file(path, o->vault, &data, err) :
+			   yaml_load_file(path, &data, err);
+
+	if (r < 0)
+		return NULL;
+	if (json_is_null(data)) {
+		json_decref(data);
+		return json_object();
+	}
+	if (!json_is_object(data)) {
+		buf_setf(err, "%s: a vars file must hold a mapping", path);
+		json_decref(data);
+		return NULL;
+	}
+	if (vars_unvault(o, data, err) < 0) {
+		buf_addf(err, " (in %s)", path);
+		json_decref(data);
+		return NULL;
+	}
+	return data;
 }
