@@ -342,7 +342,7 @@ static void unsupported_message(const struct module *m, json_t *args, const stru
 	size_t i;
 
 	json_object_foreach(args, key, v)
-		if (!find_option(opts, nr, key))
+		if (!find_option(opts, nr, key) && strncmp(key, "_ansible_", 9))
 			strvec_push(&bad, key);
 	buf_setf(err, "Unsupported parameters for (%s) module: ", m->name);
 	for (i = 0; i < bad.nr; i++)
