@@ -11,6 +11,13 @@
 # example: drover adhoc web1 -i hosts -m hostname -a 'name=web1.example.com'
 
 check=${_ansible_check_mode:-false}
+
+# json_str_nl TEXT: TEXT plus a final newline as a JSON string (json_str
+# cannot end in a newline: it goes through $(...)).
+json_str_nl() {
+	_j=$(json_str "$1")
+	printf '%s\\n"' "${_j%\"}"
+}
 diff=${_ansible_diff:-false}
 
 case $name in
@@ -59,8 +66,6 @@ r="{\"ansible_facts\": {\"ansible_domain\": $(json_str "$domain"), \"ansible_fqd
 if [ "$diff" = true ]; then
 	old=$permanent
 	[ "$before" != "$name" ] && old=$before
-	r="$r, \"diff\": {\"before\": $(json_str "hostname = $old
-"), \"after\": $(json_str "hostname = $name
-")}"
+	r="$r, \"diff\": {\"before\": $(json_str_nl "hostname = $old"), \"after\": $(json_str_nl "hostname = $name")}"
 fi
 drover_exit "$r}"

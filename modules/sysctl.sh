@@ -20,6 +20,18 @@
 # example: drover adhoc all -i hosts -m sysctl -a 'name=net.ipv4.ip_forward value=1 sysctl_set=yes reload=no'
 
 check=${_ansible_check_mode:-false}
+
+# json_str_nl TEXT: TEXT plus a final newline as a JSON string (json_str
+# cannot end in a newline: it goes through $(...)).
+json_str_nl() {
+	_j=$(json_str "$1")
+	printf '%s\\n"' "${_j%\"}"
+}
+
+# json_text FILE: the file's text as a JSON string ("" when empty).
+json_text() {
+	if [ -s "$1" ]; then json_str_nl "$(cat "$1")"; else printf '""'; fi
+}
 diff=${_ansible_diff:-false}
 
 case $state in
@@ -95,6 +107,6 @@ fi
 
 r="{\"changed\": $changed"
 if [ "$diff" = true ]; then
-	r="$r, \"diff\": {\"before\": $(json_str "$(cat "$tmp/old")"), \"after\": $(json_str "$(cat "$tmp/new")"), \"before_header\": $(json_str "$sysctl_file"), \"after_header\": $(json_str "$sysctl_file")}"
+	r="$r, \"diff\": {\"before\": $(json_text "$tmp/old"), \"after\": $(json_text "$tmp/new"), \"before_header\": $(json_str "$sysctl_file"), \"after_header\": $(json_str "$sysctl_file")}"
 fi
 drover_exit "$r}"
