@@ -16,6 +16,7 @@ static const struct module modules[] = {
 	{ "command", MODULE_SCRIPT, "command", 1, 1, 0 },
 	{ "shell", MODULE_SCRIPT, "command", 1, 1, 1 },
 	{ "raw", MODULE_RAW, NULL, 1, 1, 0 },
+	{ "yum", MODULE_SCRIPT, "dnf", 0, 0, 0 }, /* dnf.sh picks dnf or yum */
 };
 
 /* Collection names playbooks use for the modules drover implements. */
