@@ -194,7 +194,9 @@ if [ -n "$names" ]; then
 		case $state in
 		present)
 			case $p in
-			*=*) case $v in ${p#*=}) ;; *) want="$want $p" ;; esac ;;
+			*=*)
+				# shellcheck disable=SC2254 # a version may end in * (a pattern)
+				case $v in ${p#*=}) ;; *) want="$want $p" ;; esac ;;
 			*) [ -n "$v" ] || want="$want $p" ;;
 			esac ;;
 		latest) want="$want $p" ;;
@@ -228,7 +230,7 @@ yes | true | safe) act upgrade upgrade --with-new-pkgs ;;
 full | dist) act dist-upgrade dist-upgrade ;;
 esac
 
-if [ "$autoremove" = true ] && [ "$state" != absent -o -z "$names" ]; then
+if [ "$autoremove" = true ] && { [ "$state" != absent ] || [ -z "$names" ]; }; then
 	x=
 	[ "$purge" = true ] && x=--purge
 	act autoremove autoremove $x

@@ -77,7 +77,7 @@ if [ -n "$cron_file" ]; then
 	[ -f "$path" ] && cat "$path" >"$tmp/old"
 else
 	command -v crontab >/dev/null 2>&1 || drover_fail "Failed to find required executable \"crontab\" in paths: $PATH"
-	header=crontab
+	header="crontab"
 	if [ -n "$user" ]; then
 		crontab -l -u "$user" >"$tmp/old" 2>"$tmp/err" || : >"$tmp/old"
 	else

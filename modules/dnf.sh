@@ -62,7 +62,6 @@ while [ "$_i" -lt "${disablerepo_n:-0}" ]; do eval "set -- \"\$@\" --disablerepo
 out=
 err=
 changed=false
-results=
 # run ARGS...: the tool with the common options, unless in check mode.
 run() {
 	changed=true
@@ -80,6 +79,7 @@ if [ "$update_cache" = true ] && [ "$check" != true ]; then
 fi
 
 want=
+upgrade=
 for p in $names; do
 	case $state in
 	present) rpm -q --whatprovides "$p" >/dev/null 2>&1 || want="$want $p" ;;
@@ -88,20 +88,20 @@ for p in $names; do
 		if ! rpm -q "$p" >/dev/null 2>&1; then
 			want="$want $p"
 		else
+			# check-update exits 100 when there is a newer version
 			"$tool" -q check-update "$p" >/dev/null 2>&1
-			[ $? -eq 100 ] && want="$want $p"
+			[ $? -eq 100 ] && upgrade="$upgrade $p"
 		fi ;;
 	esac
-	results="$results$p, "
 done
-if [ -n "$want" ]; then
-	case $state in
-	# shellcheck disable=SC2086
-	present) run "$@" install $want ;;
-	latest) run "$@" install $want && [ "$check" = true ] || run "$@" upgrade $want ;;
-	absent) run "$@" remove $want ;;
-	esac
+# shellcheck disable=SC2086
+if [ "$state" = absent ]; then
+	[ -z "$want" ] || run "$@" remove $want
+else
+	[ -z "$want" ] || run "$@" install $want
+	[ -z "$upgrade" ] || run "$@" upgrade $upgrade
 fi
+want="$want$upgrade"
 if [ "$autoremove" = true ]; then
 	if [ "$check" = true ]; then
 		changed=true
