@@ -558,7 +558,11 @@ static int job_ssh_opts(json_t *job, struct ssh_opts *o, struct buf *err)
 	return conn_opts(conn, o, err);
 }
 
-/* wait_for_connection runs here only: the host may not answer yet. */
+/*
+ * wait_for_connection runs here only: the host may not answer yet. A
+ * session cached from before (the host rebooted since?) may be dead: the
+ * next task opens a new one.
+ */
 static json_t *run_wait_for_connection(struct runner *r, json_t *job)
 {
 	json_t *args = json_object_get(job, "args"), *res;
@@ -566,10 +570,15 @@ static json_t *run_wait_for_connection(struct runner *r, json_t *job)
 		int_arg(args, "connect_timeout"), int_arg(args, "delay"), int_arg(args, "sleep"),
 		int_arg(args, "timeout"),
 	};
+	char *key = json_dumps(json_object_get(job, "conn"), JSON_COMPACT | JSON_SORT_KEYS);
+	struct cached_conn *old = find_conn(r, key);
 	struct buf err = BUF_INIT;
 	struct ssh_opts o;
 	int elapsed = 0;
 
+	free(key);
+	if (old)
+		drop_conn(r, old);
 	if (job_ssh_opts(job, &o, &err) < 0) {
 		res = failed(err.buf);
 		goto out;
