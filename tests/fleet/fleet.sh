@@ -45,8 +45,8 @@
 # is the file DIR/hosts/hI/boot_id, and its /usr/sbin/reboot and
 # /usr/sbin/shutdown (-r) make init end every process of the host, wait a
 # second, write a new boot id and start sshd again (DIR/hosts/hI/reboots
-# counts them), as a reboot would. Needs python3 nowhere, but the host has
-# whatever this machine has (python3 for Ansible included).
+# counts them), as a reboot would. The host has whatever this machine has
+# installed (python3 included, so real Ansible runs there too).
 # fleet.pids then lists the unshare processes; `down` stops them and their
 # descendants, and with its init every process of the host dies.
 #
