@@ -17,6 +17,9 @@ static const struct module modules[] = {
 	{ "command", MODULE_SCRIPT, "command", 1, 1, 0 },
 	{ "shell", MODULE_SCRIPT, "command", 1, 1, 1 },
 	{ "raw", MODULE_RAW, NULL, 1, 1, 0 },
+	{ "yum", MODULE_SCRIPT, "dnf", 0, 0, 0 }, /* dnf.sh picks dnf or yum */
+	{ "systemd", MODULE_SCRIPT, "service", 0, 0, 0 }, /* service.sh: systemd, else SysV */
+	{ "systemd_service", MODULE_SCRIPT, "service", 0, 0, 0 },
 };
 
 /* Collection names playbooks use for the modules drover implements. */

@@ -67,7 +67,7 @@ static const char *const inherited_keywords[] = {
 static const char *const internal_actions[] = {
 	"debug", "set_fact", "assert", "fail", "pause", "add_host", "group_by", "include_vars",
 	"meta", "include_tasks", "import_tasks", "include_role", "import_role",
-	"import_playbook", "template", "set_stats", "wait_for_connection", NULL,
+	"import_playbook", "template", "set_stats", NULL,
 };
 
 /* Actions that take a free-form string: the rest of it is _raw_params. */

@@ -12,6 +12,7 @@
 #include "kv.h"
 #include "local.h"
 #include "module.h"
+#include "reboot.h"
 #include "ssh.h"
 #include "transfer.h"
 #include "xalloc.h"
@@ -541,6 +542,130 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 	return finish(res);
 }
 
+/* ---- modules with a controller side: package, reboot, wait_for_connection ---- */
+
+static int int_arg(json_t *args, const char *key)
+{
+	return (int)json_integer_value(json_object_get(args, key));
+}
+
+/* The job's connection as ssh options, to connect again; -1 for local. */
+static int job_ssh_opts(json_t *job, struct ssh_opts *o, struct buf *err)
+{
+	json_t *conn = json_object_get(job, "conn");
+
+	ssh_opts_init(o);
+	if (json_is_true(json_object_get(conn, "local"))) {
+		buf_setf(err, "%s is not supported with connection=local",
+			 json_string_value(json_object_get(job, "module")));
+		return -1;
+	}
+	return conn_opts(conn, o, err);
+}
+
+/*
+ * wait_for_connection runs here only: the host may not answer yet. A
+ * session cached from before (the host rebooted since?) may be dead: the
+ * next task opens a new one.
+ */
+static json_t *run_wait_for_connection(struct runner *r, json_t *job)
+{
+	json_t *args = json_object_get(job, "args"), *res;
+	struct wait_conn_opts w = {
+		int_arg(args, "connect_timeout"), int_arg(args, "delay"), int_arg(args, "sleep"),
+		int_arg(args, "timeout"),
+	};
+	char *key = json_dumps(json_object_get(job, "conn"), JSON_COMPACT | JSON_SORT_KEYS);
+	struct cached_conn *old = find_conn(r, key);
+	struct buf err = BUF_INIT;
+	struct ssh_opts o;
+	int elapsed = 0;
+
+	free(key);
+	if (old)
+		drop_conn(r, old);
+	if (job_ssh_opts(job, &o, &err) < 0) {
+		res = failed(err.buf);
+		goto out;
+	}
+	if (wait_for_connection(&o, &w, r->cancel, &elapsed, &err) < 0)
+		res = outcome("failed", json_pack("{s:b, s:i, s:b, s:s}", "changed", 0, "elapsed",
+						  elapsed, "failed", 1, "msg", err.buf));
+	else
+		res = outcome("ok", json_pack("{s:b, s:i}", "changed", 0, "elapsed", elapsed));
+out:
+	ssh_opts_release(&o);
+	buf_release(&err);
+	return res;
+}
+
+/*
+ * The reboot module answered with the boot id it saw and then rebooted the
+ * host: the cached session is dead, so drop it and wait for a new boot.
+ */
+static json_t *finish_reboot(struct runner *r, struct cached_conn *c, json_t *job, json_t *out)
+{
+	json_t *res = json_object_get(out, "result"), *wait = json_object_get(res, "_drover_wait");
+	const char *id = json_string_value(json_object_get(res, "_drover_boot_id"));
+	struct reboot_wait_opts w = {
+		id, json_string_value(json_object_get(wait, "boot_time_command")),
+		json_string_value(json_object_get(wait, "test_command")),
+		int_arg(wait, "reboot_timeout"), int_arg(wait, "connect_timeout"),
+		int_arg(wait, "post_reboot_delay"),
+	};
+	struct buf err = BUF_INIT;
+	struct ssh_opts o;
+	json_t *done;
+	int elapsed = 0;
+
+	if (!id || !wait)
+		return out; /* failed, or check mode */
+	drop_conn(r, c);
+	if (job_ssh_opts(job, &o, &err) < 0 || reboot_wait(&o, &w, r->cancel, &elapsed, &err) < 0)
+		done = outcome("failed", json_pack("{s:b, s:i, s:b, s:s, s:b}", "changed", 0, "elapsed",
+						   elapsed, "failed", 1, "msg", err.buf, "rebooted", 1));
+	else
+		done = outcome("ok", json_pack("{s:b, s:i, s:b}", "changed", 1, "elapsed", elapsed,
+					       "rebooted", 1));
+	ssh_opts_release(&o);
+	buf_release(&err);
+	json_decref(out);
+	return done;
+}
+
+/*
+ * package: its script names the host's package manager; the job then runs
+ * again as that module (apt, dnf or yum) with the same arguments but use.
+ */
+static json_t *run_package(struct runner *r, struct cached_conn *c, const struct module *m,
+			   json_t *job, struct attempt *a, struct buf *err)
+{
+	json_t *probe = run_script(r, c, m, job, a, err), *args, *checked, *again, *out;
+	const char *backend = json_string_value(
+		json_object_get(json_object_get(probe, "result"), "_drover_backend"));
+	const struct module *bm = backend ? module_find(!strcmp(backend, "apt") ? "apt" : "dnf") : NULL;
+
+	if (!bm)
+		return probe;
+	args = json_deep_copy(json_object_get(job, "args"));
+	json_object_del(args, "use");
+	if (!strcmp(backend, "yum"))
+		json_object_set_new(args, "use_backend", json_string("yum"));
+	checked = module_check_args(bm, args, err);
+	json_decref(args);
+	json_decref(probe);
+	if (!checked)
+		return failed(err->buf);
+	again = json_deep_copy(job);
+	json_object_set_new(again, "module", json_string(bm->name));
+	json_object_set_new(again, "args", checked);
+	ssh_exec_result_release(&a->res);
+	ssh_exec_result_init(&a->res);
+	out = run_script(r, c, bm, again, a, err);
+	json_decref(again);
+	return out;
+}
+
 json_t *runner_run(struct runner *r, json_t *job)
 {
 	const struct module *m = module_find(json_string_value(json_object_get(job, "module")) ?: "");
@@ -551,6 +676,8 @@ json_t *runner_run(struct runner *r, json_t *job)
 
 	if (!m)
 		return failed("unknown module");
+	if (!strcmp(m->name, "wait_for_connection"))
+		return run_wait_for_connection(r, job);
 	c = get_conn(r, json_object_get(job, "conn"), &err);
 	if (!c) {
 		out = unreachable(err.buf);
@@ -559,9 +686,16 @@ json_t *runner_run(struct runner *r, json_t *job)
 	}
 	memset(&a, 0, sizeof(a));
 	ssh_exec_result_init(&a.res);
-	out = m->kind == MODULE_RAW ? run_raw(r, c, job, &a, &err) : run_script(r, c, m, job, &a, &err);
+	if (m->kind == MODULE_RAW)
+		out = run_raw(r, c, job, &a, &err);
+	else if (!strcmp(m->name, "package"))
+		out = run_package(r, c, m, job, &a, &err);
+	else
+		out = run_script(r, c, m, job, &a, &err);
 	if (json_is_true(json_object_get(json_object_get(out, "result"), "unreachable")))
 		drop_conn(r, c);
+	else if (!strcmp(m->name, "reboot"))
+		out = finish_reboot(r, c, job, out);
 	ssh_exec_result_release(&a.res);
 	buf_release(&err);
 	return out;

@@ -33,6 +33,10 @@
 #                  stopped by fleet_down, called automatically on exit,
 #                  interrupt or termination
 #   fleet_ssh I CMD  run CMD on host I with plain OpenSSH (for assertions)
+#   fleet_up_isolated N  fleet_up N --isolated (hosts in their own mount, PID
+#                  and UTS namespaces over an overlay of /; see fleet.sh),
+#                  or skip_all where this machine cannot do it
+#   fleet_exec I CMD  run CMD inside isolated host I without ssh (nsenter)
 #   test_expect_success TITLE BODY, test_expect_failure TITLE BODY (a known
 #   breakage), test_skip TITLE REASON, skip_all REASON, test_done
 #   test_must_fail CMD..., test_expect_code N CMD..., test_cmp EXP ACT,
@@ -131,6 +135,20 @@ fleet_ssh() {
 	ssh -q -i "$FLEET_KEY" -o UserKnownHostsFile="$FLEET_KH" \
 		-o StrictHostKeyChecking=yes -o BatchMode=yes -o IdentitiesOnly=yes \
 		-p "$FLEET_PORT" "$FLEET_USER@127.0.$FLEET_NET.$_i" "$@"
+}
+
+# fleet_up_isolated N: a fleet of isolated hosts, for modules that change
+# the system; skips the whole file where namespaces are not permitted.
+fleet_up_isolated() {
+	[ "$(id -u)" = 0 ] || skip_all "isolated hosts need root"
+	unshare --mount --pid --uts --fork true 2>/dev/null ||
+		skip_all "unshare --mount --pid --uts is not permitted here"
+	fleet_up "$1" --isolated
+}
+
+# fleet_exec I CMD: runs CMD (sh -c) inside isolated host I, without ssh.
+fleet_exec() {
+	sh "$TEST_DIR/fleet/fleet.sh" exec "$FLEET" "$@"
 }
 
 # --- assertions --------------------------------------------------------
