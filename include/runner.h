@@ -31,6 +31,13 @@ struct runner;
 struct runner *runner_new(const volatile sig_atomic_t *cancel);
 void runner_free(struct runner *r);
 
+/*
+ * How long a worker may hold job before the executor kills it: past every
+ * timeout the job has (task timeout, connection, reboot or connection
+ * waits). 0: no limit.
+ */
+int runner_job_deadline(json_t *job);
+
 /* Runs job; returns a new reference to its outcome. Never NULL. */
 json_t *runner_run(struct runner *r, json_t *job);
 

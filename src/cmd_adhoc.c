@@ -20,6 +20,7 @@
 #include "output.h"
 #include "prompt.h"
 #include "report.h"
+#include "runner.h"
 #include "runguard.h"
 #include "runopts.h"
 #include "ssh.h"
@@ -329,15 +330,6 @@ static void warn_ssh_args(json_t *job, struct strvec *seen)
 }
 
 /* How long a worker may hold a job before it is killed: past every timeout it has. */
-static int job_deadline(json_t *job)
-{
-	json_int_t t = json_integer_value(json_object_get(job, "timeout"));
-	json_int_t c = json_integer_value(json_object_get(json_object_get(job, "conn"),
-							  "connect_timeout"));
-
-	return t ? (int)(t + 2 * (c ? c : 10) + 30) : 0;
-}
-
 static json_t *build_job(struct adhoc_run *run, const struct inventory *inv, struct host *h,
 			 const struct adhoc_opts *o, json_t *args, struct buf *err)
 {
@@ -522,7 +514,7 @@ static int make_jobs(struct adhoc_run *run, const struct inventory *inv, const s
 		report_add_secret(run->report, json_string_value(json_object_get(
 			json_object_get(job, "conn"), "key_passphrase")));
 		jobs[i].key = connvars_session_key(seen_conns, json_object_get(job, "conn"));
-		jobs[i].deadline_s = job_deadline(job);
+		jobs[i].deadline_s = runner_job_deadline(job);
 		jobs[i].msg = json_dumps(job, JSON_COMPACT);
 		warn_ssh_args(job, &seen_args);
 		json_decref(job);

@@ -700,3 +700,20 @@ json_t *runner_run(struct runner *r, json_t *job)
 	buf_release(&err);
 	return out;
 }
+
+int runner_job_deadline(json_t *job)
+{
+	json_t *args = json_object_get(job, "args");
+	json_int_t t = json_integer_value(json_object_get(job, "timeout"));
+	json_int_t c = json_integer_value(json_object_get(json_object_get(job, "conn"),
+							  "connect_timeout"));
+	/* reboot and wait_for_connection wait on the host by design: never cut them short */
+	json_int_t wait = json_integer_value(json_object_get(args, "reboot_timeout")) +
+			  json_integer_value(json_object_get(args, "timeout"));
+
+	if (!t)
+		return 0;
+	if (wait > t)
+		t = wait;
+	return (int)(t + 2 * (c ? c : 10) + 30);
+}

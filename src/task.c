@@ -19,6 +19,7 @@
 #include "playbook.h"
 #include "pytext.h"
 #include "report.h"
+#include "runner.h"
 #include "transfer.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -767,15 +768,6 @@ static void on_outcome(size_t job, json_t *outcome, void *data)
 	take_result(t, hx, status, result);
 }
 
-static int job_deadline(json_t *job)
-{
-	json_int_t tmo = json_integer_value(json_object_get(job, "timeout"));
-	json_int_t c = json_integer_value(json_object_get(json_object_get(job, "conn"),
-							  "connect_timeout"));
-
-	return tmo ? (int)(tmo + 2 * (c ? c : 10) + 30) : 0;
-}
-
 /* Sends the jobs of this round; returns -1 if interrupted. */
 static int run_round(struct task_run *t)
 {
@@ -792,7 +784,7 @@ static int run_round(struct task_run *t)
 		jobs[n].msg = json_dumps(job, JSON_COMPACT | JSON_ALLOW_NUL);
 		jobs[n].key = connvars_session_key(t->pr->run->session_keys,
 						   json_object_get(job, "conn"));
-		jobs[n].deadline_s = job_deadline(job);
+		jobs[n].deadline_s = runner_job_deadline(job);
 		which[n++] = i;
 	}
 	if (n)
