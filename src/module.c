@@ -195,6 +195,20 @@ static int parse_bool(json_t *v)
 	return -1;
 }
 
+/* Ansible's list type takes "a,b,c" as three items. */
+static json_t *split_list(const char *s)
+{
+	json_t *list = json_array();
+	const char *comma;
+
+	while ((comma = strchr(s, ','))) {
+		json_array_append_new(list, json_stringn(s, (size_t)(comma - s)));
+		s = comma + 1;
+	}
+	json_array_append_new(list, json_string(s));
+	return list;
+}
+
 /* Converts v to the option's type; returns a new value or NULL if it won't. */
 static json_t *convert_value(const struct module_option *o, json_t *v)
 {
@@ -217,7 +231,7 @@ static json_t *convert_value(const struct module_option *o, json_t *v)
 	case OPT_LIST:
 		if (json_is_array(v))
 			return json_incref(v);
-		return json_is_string(v) ? json_pack("[O]", v) : NULL;
+		return json_is_string(v) ? split_list(json_string_value(v)) : NULL;
 	case OPT_STR:
 	case OPT_PATH:
 		if (json_is_string(v))
