@@ -29,8 +29,12 @@ json_str() {
 json_file() {
 	{ cat "$1"; printf x; } | _drover_json_enc
 }
+# json_lines FILE: the file's lines as a JSON list of strings.
+json_lines() {
+	{ cat "$1"; printf x; } | _drover_json_enc lines
+}
 _drover_json_enc() {
-	LC_ALL=C awk 'function enc(s,   r, i, n, c, o, k, m, ok) {
+	LC_ALL=C awk -v lines="${1:-}" 'function enc(s,   r, i, n, c, o, k, m, ok) {
 		if (s !~ BAD) return s
 		r = ""; n = length(s)
 		for (i = 1; i <= n; i++) {
@@ -47,10 +51,13 @@ _drover_json_enc() {
 		}
 		return r
 	}
-	BEGIN { ORS = ""; printf "\""; for (i = 1; i < 256; i++) ORD[sprintf("%c", i)] = i
+	BEGIN { ORS = ""; printf "%s", (lines == "" ? "\"" : "["); for (i = 1; i < 256; i++) ORD[sprintf("%c", i)] = i
 		BAD = sprintf("[\"\\\\%c-%c%c-%c]", 1, 31, 127, 255) }
-	{ if (NR > 1) printf "%s", held "\\n"; held = enc($0) }
-	END { sub(/x$/, "", held); printf "%s\"", held }'
+	lines == "" { if (NR > 1) printf "%s", held "\\n"; held = enc($0) }
+	lines != "" { if (NR > 1) printf "%s\"%s\"", (NR > 2 ? ", " : ""), held; held = enc($0) }
+	END { sub(/x$/, "", held)
+		if (lines == "") printf "%s\"", held
+		else printf "%s]", (held == "" ? "" : (NR > 1 ? ", " : "") "\"" held "\"") }'
 }
 
 # json_pairs JSON: a flat JSON object's members as "key<TAB>value" lines

@@ -7,6 +7,7 @@
 
 #include "kv.h"
 #include "module_embed.h"
+#include "pushfile.h"
 #include "strvec.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -352,6 +353,15 @@ none:
 	return -1;
 }
 
+/* Modules that read a controller file once per task (see pushfile.h). */
+static const struct {
+	const char *script;
+	int (*prepare)(json_t *args, struct buf *err);
+} preparers[] = {
+	{ "unarchive", pushfile_prepare_archive },
+	{ "script", pushfile_prepare_script },
+};
+
 json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
 {
 	struct module_option *opts;
@@ -379,6 +389,9 @@ json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
 			goto fail;
 	if (!strcmp(m->script, "command") && prepare_command(m, out, err) < 0)
 		goto fail;
+	for (i = 0; i < ARRAY_SIZE(preparers); i++)
+		if (!strcmp(m->script, preparers[i].script) && preparers[i].prepare(out, err) < 0)
+			goto fail;
 	options_free(opts, nr);
 	return out;
 fail:
