@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{ "adhoc", cmd_adhoc, "run one module on hosts matching a pattern" },
 	{ "inventory", cmd_inventory, "show the inventory (--list, --graph, --host)" },
+	{ "doc", cmd_doc, "show a module's options and examples (--list: every module)" },
 };
 
 static void usage(FILE *fp)
