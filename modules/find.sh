@@ -111,14 +111,20 @@ stat -c '%.9Y' / 2>/dev/null | grep -q '^[0-9]*\.[0-9]' || _fmt='%f|%s|%u|%g|%U|
 } | LC_ALL=C awk -v use_regex="$use_regex" -v file_type="$file_type" -v hidden="$hidden" \
 	-v age="$_age" -v stamp="$age_stamp" -v size="$_size" -v contains="$contains" \
 	-v whole="$read_whole_file" -v sum="$get_checksum" -v marker="$_drover_marker" '
-function js(s,   r, i, c, o) {
+function js(s,   r, i, c, o, m, k, ok) {
 	if (s !~ BAD) return "\"" s "\""
 	r = ""
 	for (i = 1; i <= length(s); i++) {
 		c = substr(s, i, 1); o = ORD[c]
 		if (c == "\"" || c == "\\") r = r "\\" c
 		else if (o < 32 || o == 127) r = r sprintf("\\u%04x", o)
-		else r = r c
+		else if (o < 128) r = r c
+		else {
+			m = o >= 194 && o <= 223 ? 1 : o >= 224 && o <= 239 ? 2 : o >= 240 && o <= 244 ? 3 : 0
+			ok = m > 0
+			for (k = 1; k <= m && ok; k++) { o = ORD[substr(s, i + k, 1)]; ok = o >= 128 && o <= 191 }
+			if (ok) { r = r substr(s, i, m + 1); i += m } else r = r "\\ufffd"
+		}
 	}
 	return "\"" r "\""
 }
@@ -161,7 +167,7 @@ function sha1(f,   cmd, l) {
 }
 BEGIN {
 	for (i = 1; i < 256; i++) ORD[sprintf("%c", i)] = i
-	BAD = sprintf("[\"\\\\%c-%c%c]", 1, 31, 127)
+	BAD = sprintf("[\"\\\\%c-%c%c-%c]", 1, 31, 127, 255)
 }
 /^@patterns$/ { sec = "p"; next }
 /^@excludes$/ { sec = "e"; next }
