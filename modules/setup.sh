@@ -6,9 +6,10 @@
 #   milliseconds on the host. Fact names and value types follow Ansible's
 #   (numbers that Ansible returns as strings, such as the date and time
 #   fields or the distribution version, stay strings). Not gathered: Python,
-#   virtualization, devices, DMI, LVM, network speeds and interface drivers;
-#   mount uuids are "N/A"; users come from /etc/passwd only, and the fqdn from
-#   /etc/hosts (no DNS lookup).
+#   devices, LVM, capabilities, network speeds and interface drivers;
+#   virtualization is a rough guess (container marks, DMI names, the CPU's
+#   hypervisor flag); mount uuids are "N/A"; users come from /etc/passwd
+#   only, and the fqdn from /etc/hosts (no DNS lookup).
 # option: gather_subset type=list default=all  Which facts: all, min, hardware,
 #   network (a leading ! excludes one; !all keeps only the minimal facts).
 #   virtual, facter and ohai are accepted and gather nothing.
@@ -89,6 +90,12 @@ fi
 	if command -v lsb_release >/dev/null 2>&1; then
 		echo @lsb
 	fi
+	# a chroot: / is not init's root (only root may look at init's)
+	if [ -r /proc/1/root/. ]; then
+		[ / -ef /proc/1/root/. ] || echo @chroot
+	fi
+	[ -f /.dockerenv ] && echo @dockerenv
+	[ -f /run/.containerenv ] && echo @containerenv
 	[ -d /run/systemd/system ] && echo @systemd
 	[ -x /sbin/openrc ] && echo @openrc
 	[ -d /etc/init.d ] && echo @initd
@@ -173,6 +180,7 @@ sec == "filter" && $0 != "" { FILT[++nfilt] = glob2re($0) }
 END {
 	platform(); datetime(); distribution(); user(); envfacts(); misc()
 	if (hw) { memory(); cpu(); mounts() }
+	virtual()
 	if (net) network()
 	emit()
 }
@@ -373,6 +381,10 @@ function misc(   l, f, n, i, r, a, s, k, v) {
 		puts_("ansible_ssh_host_key_" k "_public", f[2]); puts_("ansible_ssh_host_key_" k "_public_keytype", f[1])
 	}
 	put("ansible_local", "{}")
+	put("ansible_is_chroot", ("chroot" in SEEN) ? "true" : "false")
+	l = readline("/etc/iscsi/initiatorname.iscsi"); sub(/^InitiatorName=/, "", l)
+	puts_("ansible_iscsi_iqn", l)
+	puts_("ansible_hostnqn", readline("/etc/nvme/hostnqn"))
 	dmi()
 	r = ""
 	for (i = 1; i <= nsub; i++) r = r (i > 1 ? ", " : "") js(SUB[i])
@@ -396,6 +408,36 @@ function dmi(   d, n, f, i, v, t) {
 	v = ARCH ~ /64/ || ARCH == "s390x" ? "64" : "32"
 	puts_("ansible_userspace_bits", v)
 	put("ansible_lvm", "\"N/A\"")
+}
+# A rough guess, as Ansible makes it: container marks first, then the DMI
+# names of common hypervisors, then the CPU hypervisor flag.
+function virtual(   t, l, pn, sv, g) {
+	t = ""
+	if ("dockerenv" in SEEN) t = "docker"
+	else if ("containerenv" in SEEN) t = "podman"
+	else {
+		while ((getline l < "/proc/1/cgroup") > 0) {
+			if (l ~ /docker/) { t = "docker"; break }
+			if (l ~ /lxc/) { t = "lxc"; break }
+			if (l ~ /kubepods/) { t = "container"; break }
+		}
+		close("/proc/1/cgroup")
+	}
+	g = t == "" ? "" : js(t) ", \"container\""
+	if (t == "") {
+		pn = readline("/sys/class/dmi/id/product_name"); sv = readline("/sys/class/dmi/id/sys_vendor")
+		if (pn ~ /KVM|Bochs/ || sv ~ /QEMU/ || sv == "Amazon EC2") t = "kvm"
+		else if (pn ~ /VMware/) t = "VMware"
+		else if (pn ~ /VirtualBox/) t = "virtualbox"
+		else if (pn == "Virtual Machine" && sv ~ /Microsoft/) t = "VirtualPC"
+		else if (sv ~ /Xen/) t = "xen"
+		else if (HYPERVISOR) t = "kvm"
+		if (t != "") g = js(t)
+	}
+	puts_("ansible_virtualization_type", t == "" ? "NA" : t)
+	puts_("ansible_virtualization_role", t == "" ? "NA" : "guest")
+	put("ansible_virtualization_tech_guest", "[" g "]")
+	put("ansible_virtualization_tech_host", "[]")
 }
 function cmdline(   l, n, f, i, k, v, r, p, last, all, cnt, ord, no) {
 	l = readline("/proc/cmdline")
@@ -450,6 +492,7 @@ function cpu(   l, f, k, v, proc, r, phys, nphys, cores, sib, n) {
 		else if (k == "physical id" && !(v in phys)) { phys[v] = 1; nphys++ }
 		else if (k == "cpu cores") cores = v + 0
 		else if (k == "siblings") sib = v + 0
+		else if (k == "flags" && v ~ /(^| )hypervisor( |$)/) HYPERVISOR = 1
 	}
 	close("/proc/cpuinfo")
 	if (!nphys) nphys = 1

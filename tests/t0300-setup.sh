@@ -48,7 +48,8 @@ test_expect_success 'the listed facts match ansible -m setup in names, types and
 	  all_ipv6_addresses pkg_mgr service_mgr user_id user_uid user_gid user_dir user_shell
 	  user_gecos real_user_id effective_user_id lsb selinux apparmor fips machine_id dns
 	  interfaces userspace_bits system_vendor product_name form_factor
-	  distribution_file_variety""".split()
+	  distribution_file_variety virtualization_type virtualization_role is_chroot
+	  virtualization_tech_guest""".split()
 	same_type = """memfree_mb swapfree_mb env date_time uptime_seconds mounts default_ipv4
 	  default_ipv6 memory_mb loadavg cmdline proc_cmdline processor local""".split()
 	bad = []
