@@ -8,6 +8,7 @@
  * 99 interrupted, 250 unexpected).
  */
 int cmd_adhoc(int argc, char **argv);
+int cmd_doc(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_runs(int argc, char **argv);

@@ -39,14 +39,38 @@ struct module_option {
 	char *aliases; /* other names, comma-separated, or NULL */
 	char *choices; /* allowed values, comma-separated, or NULL */
 	int required;
+	char *text;   /* its description (continuation lines joined), or NULL */
 };
+
+/* A module's documentation, from its script's header comment. */
+struct module_doc {
+	const char *name;
+	char *short_desc;      /* "# short:" */
+	char *description;     /* "# description:", lines joined with spaces */
+	struct module_option *options;
+	size_t nr_options;
+	char **examples;       /* "# example:" lines */
+	size_t nr_examples;
+};
+
+/* The name of an option type ("str", "list", ...). */
+const char *module_option_type_name(enum option_type t);
+
+/*
+ * Fills doc for the module called name (shell shares command's text; raw
+ * has a short description only). Returns 0, or -1 if there is no such
+ * module. module_doc_release frees the insides.
+ */
+int module_doc_load(const char *name, struct module_doc *doc);
+void module_doc_release(struct module_doc *doc);
+
+/* Every module's name, sorted, into names (a strvec the caller clears). */
+struct strvec;
+void module_list(struct strvec *names);
 
 /* Finds a module by name, also as ansible.builtin.NAME / ansible.legacy.NAME. */
 const struct module *module_find(const char *name);
 
-/* Appends the short name of every module to out. */
-struct strvec;
-void module_names(struct strvec *out);
 
 /*
  * The script sent to hosts for m: prelude + module text, and its SHA-256 in

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "drift", cmd_drift, "what a --check run found would change" },
 	{ "cron", cmd_cron, "schedule runs with cron: add, list, remove" },
 	{ "vault", cmd_vault, "encrypt, decrypt, view, edit, create, rekey Ansible Vault files" },
+	{ "doc", cmd_doc, "show a module's options and examples (--list: every module)" },
 };
 
 static void usage(FILE *fp)

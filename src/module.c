@@ -7,6 +7,7 @@
 
 #include "kv.h"
 #include "module_embed.h"
+#include "pushfile.h"
 #include "strvec.h"
 #include "transfer.h"
 #include "xalloc.h"
@@ -46,17 +47,6 @@ const struct module *module_find(const char *name)
 		if (!strcmp(script_modules[i].name, name))
 			return &script_modules[i];
 	return NULL;
-}
-
-void module_names(struct strvec *out)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(modules); i++)
-		strvec_push(out, modules[i].name);
-	for (i = 0; script_modules[i].name; i++)
-		if (!strvec_contains(out, script_modules[i].name))
-			strvec_push(out, script_modules[i].name);
 }
 
 static const struct embedded_module *embedded(const char *name)
@@ -144,10 +134,37 @@ static void parse_option_word(struct module_option *o, const char *w, size_t n)
 	}
 }
 
-/* "# option: NAME type=T default=D required  text" → o. */
-static void parse_option_line(struct module_option *o, const char *line, const char *eol)
+/*
+ * A header field's text: the rest of its line, then any continuation lines
+ * ("#   more text") joined with spaces. *next is set past the last line used.
+ */
+static char *field_text(const char *start, const char *eol, const char **next)
 {
-	const char *p = line, *w;
+	struct buf b = BUF_INIT;
+	const char *p = eol + (*eol != '\0');
+
+	while (start < eol && *start == ' ')
+		start++;
+	buf_add(&b, start, (size_t)(eol - start));
+	while (!strncmp(p, "#   ", 4)) {
+		const char *q = p + 4, *e = strchrnul(p, '\n');
+
+		while (q < e && *q == ' ')
+			q++;
+		if (b.len)
+			buf_addch(&b, ' ');
+		buf_add(&b, q, (size_t)(e - q));
+		p = e + (*e != '\0');
+	}
+	*next = p;
+	return buf_detach(&b, NULL);
+}
+
+/* "# option: NAME type=T default=D required  text" → o; *next past its lines. */
+static void parse_option_line(struct module_option *o, const char *line, const char *eol,
+			      const char **next)
+{
+	const char *p = line, *w, *text = eol;
 	int field = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -159,12 +176,19 @@ static void parse_option_line(struct module_option *o, const char *line, const c
 			p++;
 		if (p == w)
 			break;
-		if (field++ == 0)
+		if (field++ == 0) {
 			o->name = xstrndup(w, (size_t)(p - w));
-		else if (memchr(w, '=', (size_t)(p - w)) || (p - w == 8 && !strncmp(w, "required", 8)))
+		} else if (memchr(w, '=', (size_t)(p - w)) || (p - w == 8 && !strncmp(w, "required", 8))) {
 			parse_option_word(o, w, (size_t)(p - w));
-		else
-			break; /* the description starts */
+		} else {
+			text = w; /* the description starts */
+			break;
+		}
+	}
+	o->text = field_text(text, eol, next);
+	if (!*o->text) {
+		free(o->text);
+		o->text = NULL;
 	}
 }
 
@@ -174,18 +198,19 @@ static struct module_option *module_options(const struct module *m, size_t *nr)
 	const struct embedded_module *e = m->script ? embedded(m->script) : NULL;
 	struct module_option *opts = NULL;
 	size_t alloc = 0;
-	const char *p, *eol;
+	const char *p, *eol, *next;
 	static const char tag[] = "# option: ";
 
 	*nr = 0;
 	if (!e)
 		return NULL;
-	for (p = e->text; *p; p = eol + (*eol != '\0')) {
+	for (p = e->text; *p; p = next) {
 		eol = strchrnul(p, '\n');
+		next = eol + (*eol != '\0');
 		if (strncmp(p, tag, sizeof(tag) - 1))
 			continue;
 		ALLOC_GROW(opts, *nr + 1, alloc);
-		parse_option_line(&opts[(*nr)++], p + sizeof(tag) - 1, eol);
+		parse_option_line(&opts[(*nr)++], p + sizeof(tag) - 1, eol, &next);
 	}
 	return opts;
 }
@@ -199,6 +224,7 @@ static void options_free(struct module_option *opts, size_t nr)
 		free(opts[i].def);
 		free(opts[i].aliases);
 		free(opts[i].choices);
+		free(opts[i].text);
 	}
 	free(opts);
 }
@@ -257,6 +283,20 @@ static int parse_bool(json_t *v)
 	return -1;
 }
 
+/* Ansible's list type takes "a,b,c" as three items. */
+static json_t *split_list(const char *s)
+{
+	json_t *list = json_array();
+	const char *comma;
+
+	while ((comma = strchr(s, ','))) {
+		json_array_append_new(list, json_stringn(s, (size_t)(comma - s)));
+		s = comma + 1;
+	}
+	json_array_append_new(list, json_string(s));
+	return list;
+}
+
 /* Converts v to the option's type; returns a new value or NULL if it won't. */
 static json_t *convert_value(const struct module_option *o, json_t *v)
 {
@@ -279,7 +319,7 @@ static json_t *convert_value(const struct module_option *o, json_t *v)
 	case OPT_LIST:
 		if (json_is_array(v))
 			return json_incref(v);
-		return json_is_string(v) ? json_pack("[O]", v) : NULL;
+		return json_is_string(v) ? split_list(json_string_value(v)) : NULL;
 	case OPT_STR:
 	case OPT_PATH:
 		if (json_is_string(v))
@@ -513,6 +553,16 @@ none:
 	return -1;
 }
 
+/* Modules that read a controller file once per task (see pushfile.h). */
+static const struct {
+	const char *script;
+	int (*prepare)(json_t *args, struct buf *err);
+} preparers[] = {
+	{ "copy", transfer_prepare_copy },
+	{ "unarchive", pushfile_prepare_archive },
+	{ "script", pushfile_prepare_script },
+};
+
 json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
 {
 	struct module_option *opts;
@@ -540,14 +590,101 @@ json_t *module_check_args(const struct module *m, json_t *args, struct buf *err)
 			goto fail;
 	if (!strcmp(m->script, "command") && prepare_command(m, out, err) < 0)
 		goto fail;
-	if (!strcmp(m->script, "copy") && transfer_prepare_copy(out, err) < 0)
-		goto fail;
+	for (i = 0; i < ARRAY_SIZE(preparers); i++)
+		if (!strcmp(m->script, preparers[i].script) && preparers[i].prepare(out, err) < 0)
+			goto fail;
 	options_free(opts, nr);
 	return out;
 fail:
 	options_free(opts, nr);
 	json_decref(out);
 	return NULL;
+}
+
+/* ---- documentation (drover doc) ---- */
+
+const char *module_option_type_name(enum option_type t)
+{
+	return (size_t)t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
+}
+
+/* One "# short:", "# description:" or "# example:" line of the header. */
+static void doc_field(struct module_doc *doc, const char *p, const char *eol, const char **next,
+		      size_t *alloc)
+{
+	static const char sh[] = "# short:", de[] = "# description:", ex[] = "# example:";
+
+	if (!strncmp(p, sh, sizeof(sh) - 1)) {
+		free(doc->short_desc);
+		doc->short_desc = field_text(p + sizeof(sh) - 1, eol, next);
+	} else if (!strncmp(p, de, sizeof(de) - 1)) {
+		free(doc->description);
+		doc->description = field_text(p + sizeof(de) - 1, eol, next);
+	} else if (!strncmp(p, ex, sizeof(ex) - 1)) {
+		ALLOC_GROW(doc->examples, doc->nr_examples + 1, *alloc);
+		doc->examples[doc->nr_examples++] = field_text(p + sizeof(ex) - 1, eol, next);
+	}
+}
+
+int module_doc_load(const char *name, struct module_doc *doc)
+{
+	const struct module *m = module_find(name);
+	const struct embedded_module *e;
+	const char *p, *eol, *next;
+	size_t alloc = 0;
+
+	memset(doc, 0, sizeof(*doc));
+	if (!m)
+		return -1;
+	doc->name = m->name;
+	if (m->kind == MODULE_RAW) {
+		doc->short_desc = xstrdup("Run a command line as is over SSH, without a module");
+		doc->description = xstrdup("The line runs in the login shell of the host (under "
+					   "sudo with become); nothing is sent but the line. Use it "
+					   "where even sh modules cannot run.");
+		return 0;
+	}
+	e = embedded(m->script);
+	/* the header: the comment lines before the code */
+	for (p = e ? e->text : ""; *p == '#'; p = next) {
+		eol = strchrnul(p, '\n');
+		next = eol + (*eol != '\0');
+		doc_field(doc, p, eol, &next, &alloc);
+	}
+	doc->options = module_options(m, &doc->nr_options);
+	return 0;
+}
+
+void module_doc_release(struct module_doc *doc)
+{
+	size_t i;
+
+	free(doc->short_desc);
+	free(doc->description);
+	options_free(doc->options, doc->nr_options);
+	for (i = 0; i < doc->nr_examples; i++)
+		free(doc->examples[i]);
+	free(doc->examples);
+	memset(doc, 0, sizeof(*doc));
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void module_list(struct strvec *names)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modules); i++)
+		strvec_push(names, modules[i].name);
+	for (i = 0; script_modules[i].name; i++)
+		if (!module_find(script_modules[i].name) ||
+		    module_find(script_modules[i].name) == &script_modules[i])
+			strvec_push(names, script_modules[i].name);
+	if (names->nr > 1)
+		qsort(names->v, names->nr, sizeof(*names->v), cmp_names);
 }
 
 /* ---- the stdin stream ---- */

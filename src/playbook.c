@@ -160,7 +160,7 @@ static const char *closest_action(const char *w)
 	const char *m;
 	size_t i;
 
-	module_names(&names);
+	module_list(&names);
 	m = closest(w, (const char *const *)names.v);
 	if (m && (!best || edit_distance(w, m) < edit_distance(w, best)))
 		best = m;

@@ -12,6 +12,7 @@
 #include "kv.h"
 #include "module.h"
 #include "output.h"
+#include "strvec.h"
 #include "banned.h"
 
 static json_t *checked(const char *module, const char *args, struct buf *err)
@@ -169,6 +170,69 @@ static void adhoc_lines(void **state)
 	json_decref(ping);
 }
 
+static void list_splits_on_commas(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *a = checked("setup", "gather_subset=!all,network", &err), *l;
+
+	(void)state;
+	assert_non_null(a);
+	l = json_object_get(a, "gather_subset");
+	assert_int_equal(json_array_size(l), 2);
+	assert_string_equal(json_string_value(json_array_get(l, 0)), "!all");
+	assert_string_equal(json_string_value(json_array_get(l, 1)), "network");
+	json_decref(a);
+	buf_release(&err);
+}
+
+static void doc_from_header(void **state)
+{
+	struct module_doc doc;
+	struct strvec names = STRVEC_INIT;
+	size_t i, found = 0;
+
+	(void)state;
+	assert_int_equal(module_doc_load("ansible.builtin.ping", &doc), 0);
+	assert_string_equal(doc.name, "ping");
+	assert_string_equal(doc.short_desc, "Check that drover can log in and run a module on the host");
+	assert_int_equal(doc.nr_options, 1);
+	assert_string_equal(doc.options[0].def, "pong");
+	assert_non_null(strstr(doc.options[0].text, "field; the text \"crash\" makes"));
+	assert_int_equal(doc.nr_examples, 1);
+	module_doc_release(&doc);
+	assert_int_equal(module_doc_load("uri", &doc), 0);
+	for (i = 0; i < doc.nr_options; i++)
+		if (!strcmp(doc.options[i].name, "url"))
+			found = doc.options[i].required && doc.options[i].type == OPT_STR;
+	assert_true(found);
+	module_doc_release(&doc);
+	assert_int_equal(module_doc_load("nosuch", &doc), -1);
+	module_list(&names);
+	assert_true(names.nr > 10);
+	for (i = 1; i < names.nr; i++)
+		assert_true(strcmp(names.v[i - 1], names.v[i]) < 0);
+	strvec_clear(&names);
+}
+
+static void script_reads_controller_file(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *a;
+
+	(void)state;
+	assert_null(checked("script", "/nonexistent/x.sh a b", &err));
+	assert_non_null(strstr(err.buf, "Could not find or access '/nonexistent/x.sh'"));
+	a = checked("script", "/dev/null 'a b' c creates=/x", &err);
+	assert_null(a); /* not a regular file */
+	a = checked("script", "/etc/passwd 'a b' $HOME creates=/x", &err);
+	assert_non_null(a);
+	assert_string_equal(json_string_value(json_object_get(a, "_drover_script_args")), "'a b' $HOME");
+	assert_string_equal(json_string_value(json_object_get(a, "creates")), "/x");
+	assert_true(json_string_length(json_object_get(a, "_drover_data_b64")) > 10);
+	json_decref(a);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +245,9 @@ int main(void)
 		cmocka_unit_test(payload_is_stable),
 		cmocka_unit_test(lossy_utf8),
 		cmocka_unit_test(adhoc_lines),
+		cmocka_unit_test(list_splits_on_commas),
+		cmocka_unit_test(doc_from_header),
+		cmocka_unit_test(script_reads_controller_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
