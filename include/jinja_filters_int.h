@@ -86,6 +86,14 @@ json_t *jf_type_error(struct buf *err, const char *filter, const char *want, con
 int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode, struct buf *err);
 /* The flags named by the keyword arguments ignorecase= and multiline=. */
 int jf_regex_flags(const struct jinja_call *call);
+/*
+ * A lookup's file: NAME when absolute, else SEARCH/SUBDIR/NAME then
+ * SEARCH/NAME for each search folder (the cwd when there are none).
+ * A new string, or NULL when not found.
+ */
+char *jf_find_file(const struct jinja_ctx *ctx, const char *subdir, const char *name);
+/* lookup('ini', ...) */
+json_t *jf_lookup_ini(const struct jinja_call *call, struct buf *err);
 /* Number of Unicode code points in UTF-8 s. */
 size_t jf_utf8_len(const char *s);
 

@@ -58,7 +58,7 @@ static json_t *l_env(const struct jinja_call *call, struct buf *err)
  * looks: DIR/SUBDIR/NAME, then DIR/NAME, folder after folder. A new
  * string, or NULL.
  */
-static char *find_file(const struct jinja_ctx *ctx, const char *subdir, const char *name)
+char *jf_find_file(const struct jinja_ctx *ctx, const char *subdir, const char *name)
 {
 	const char *const *dir;
 	struct stat st;
@@ -84,7 +84,7 @@ static char *read_term(const struct jinja_ctx *ctx, const char *lookup, const ch
 		       struct buf *err)
 {
 	int tmpl = !strcmp(lookup, "template");
-	char *path = find_file(ctx, tmpl ? "templates" : "files", name);
+	char *path = jf_find_file(ctx, tmpl ? "templates" : "files", name);
 	struct buf text = BUF_INIT;
 
 	if (!path) {
@@ -702,7 +702,7 @@ static json_t *l_first_found(const struct jinja_call *call, struct buf *err)
 	json_array_foreach(cands, i, c)
 	{
 		if (!json_is_string(c) ||
-		    !(path = find_file(call->ctx, "files", json_string_value(c))))
+		    !(path = jf_find_file(call->ctx, "files", json_string_value(c))))
 			continue;
 		/* Ansible returns the joined path, made absolute but not resolved. */
 		abs = getcwd(NULL, 0);
@@ -998,6 +998,7 @@ static const struct jf_lookup lookups[] = {
 	{"password", l_password},
 	{"random_choice", l_random_choice},
 	{"varnames", l_varnames},
+	{"ini", jf_lookup_ini},
 };
 
 jinja_lookup_fn jinja_lookup_find(const char *name)

@@ -910,6 +910,36 @@ static void lookups_password(void **state)
 	buf_release(&text);
 }
 
+static void lookups_ini(void **state)
+{
+	const char *dir = *state;
+	const char *const paths[] = {dir, NULL};
+	struct jinja_ctx ctx = {NULL, NULL, paths};
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/t.ini", dir);
+	f = fopen(path, "w");
+	fputs("[s]\nuser = bob\nPass: x y \n# c\n; d\nmulti = a\n  b\n[t]\nuser=al\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/t.properties", dir);
+	f = fopen(path, "w");
+	fputs("a.b=1\nc: 2\n", f);
+	fclose(f);
+	LOOKUP("ini", "[\"user section=s file=t.ini\"]", NULL, &ctx, "[\"bob\"]");
+	LOOKUP("ini", "[\"PASS section=s file=t.ini\"]", NULL, &ctx, "[\"x y\"]");
+	LOOKUP("ini", "[\"multi section=s file=t.ini\"]", NULL, &ctx, "[\"a\\nb\"]");
+	LOOKUP("ini", "[\"nope section=s file=t.ini\"]", NULL, &ctx, "[\"\"]");
+	LOOKUP("ini", "[\"nope section=s file=t.ini default=dd\"]", NULL, &ctx, "[\"dd\"]");
+	LOOKUP("ini", "[\"user\"]", "{\"section\": \"t\", \"file\": \"t.ini\"}", &ctx, "[\"al\"]");
+	LOOKUP("ini", "[\"u.* section=s file=t.ini re=True\"]", NULL, &ctx, "[\"bob\"]");
+	LOOKUP("ini", "[\"a.b type=properties file=t.properties\"]", NULL, &ctx, "[\"1\"]");
+	LOOKUP_ERR("ini", "[\"user section=zz file=t.ini\"]", NULL, &ctx,
+		   "No section 'zz' in t.ini");
+	LOOKUP_ERR("ini", "[\"user section=s file=none.ini\"]", NULL, &ctx,
+		   "could not locate file in lookup: none.ini");
+}
+
 static void lookups_template(void **state)
 {
 	const char *dir = *state;
@@ -1209,6 +1239,7 @@ int main(void)
 						lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_password, lookup_dir_setup,
 						lookup_dir_teardown),
+		cmocka_unit_test_setup_teardown(lookups_ini, lookup_dir_setup, lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_template, lookup_dir_setup,
 						lookup_dir_teardown),
 		cmocka_unit_test(lookups_commands),
