@@ -21,6 +21,18 @@ struct jf_lookup {
 	jinja_lookup_fn fn;
 };
 
+struct jf_lookup_table {
+	const struct jf_lookup *v;
+	size_t n;
+};
+
+extern const struct jf_lookup_table jf_file_lookups;
+extern const struct jf_lookup_table jf_list_lookups;
+extern const struct jf_lookup_table jf_password_lookups;
+
+/* A lookup term that must be a string: its text, or NULL with err set. */
+const char *jf_term_str(json_t *term, const char *lookup, struct buf *err);
+
 struct jf_filter_table {
 	const struct jf_filter *v;
 	size_t n;

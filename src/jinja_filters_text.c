@@ -313,16 +313,14 @@ static json_t *f_urlencode(json_t *input, const struct jinja_call *call, struct 
 	(void)call;
 	(void)err;
 	if (json_is_object(input)) {
-		json_object_foreach(input, k, v)
-		{
+		json_object_foreach(input, k, v) {
 			json_t *jk = json_string(k);
 
 			url_pair(&out, jk, v);
 			json_decref(jk);
 		}
 	} else if (json_is_array(input)) {
-		json_array_foreach(input, i, v)
-		{
+		json_array_foreach(input, i, v) {
 			if (json_array_size(v) != 2) {
 				buf_setf(err, "urlencode: a list must hold (key, value) pairs");
 				buf_release(&out);

@@ -157,8 +157,7 @@ static int ini_term(json_t *out, const struct jinja_call *call, const char *term
 		json_array_append_new(out, v ? json_incref(v) : json_string(o.dflt));
 		goto out;
 	}
-	json_object_foreach(sec, k, v)
-	{
+	json_object_foreach(sec, k, v) {
 		if ((r = jf_regex_test(k, o.key, 0, "match", err)) < 0)
 			goto out;
 		if (r)
@@ -179,8 +178,7 @@ json_t *jf_lookup_ini(const struct jinja_call *call, struct buf *err)
 	json_t *out = json_array(), *term;
 	size_t i;
 
-	json_array_foreach(call->args, i, term)
-	{
+	json_array_foreach(call->args, i, term) {
 		if (!json_is_string(term) ||
 		    ini_term(out, call, json_string_value(term), err) < 0) {
 			if (!json_is_string(term))

@@ -122,7 +122,9 @@ TEST(t_changed)
 	if (r != 0 || json_object_get(in, "changed"))
 		return r;
 	results = json_object_get(in, "results");
-	json_array_foreach(results, i, x) if (jf_truthy(json_object_get(x, "changed"))) return 1;
+	json_array_foreach(results, i, x)
+		if (jf_truthy(json_object_get(x, "changed")))
+			return 1;
 	return 0;
 }
 
@@ -282,7 +284,9 @@ static int all_in(json_t *a, json_t *b, struct buf *err)
 			 jf_type_name(b));
 		r = -1;
 	}
-	json_array_foreach(la, i, x) if (r == 1 && !jf_contains(lb, x)) r = 0;
+	json_array_foreach(la, i, x)
+		if (r == 1 && !jf_contains(lb, x))
+			r = 0;
 	json_decref(la);
 	json_decref(lb);
 	return r;
