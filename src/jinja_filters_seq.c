@@ -32,7 +32,7 @@ static json_t *map_attribute(json_t *items, json_t *jattr, json_t *dflt, struct 
 	json_array_foreach(items, i, x) {
 		v = jf_attr(x, json_string_value(jattr));
 		if (!v && !dflt) {
-			buf_setf(err, "map: an item has no attribute '%s'",
+			buf_setf(err, "'%s object' has no attribute '%s'", jf_type_name(x),
 				 json_string_value(jattr));
 			json_decref(out);
 			return NULL;
@@ -115,6 +115,10 @@ static json_t *select_items(json_t *input, const struct jinja_call *call, struct
 	json_array_foreach(items, i, x) {
 		v = jattr ? jf_attr(x, json_string_value(jattr)) : x;
 		r = fn ? fn(v, &sub, err) : jf_truthy(v);
+		if (r < 0 && jattr && !v)
+			/* Jinja's undefined attribute fails the test with this text. */
+			buf_setf(err, "'%s object' has no attribute '%s'", jf_type_name(x),
+				 json_string_value(jattr));
 		if (r < 0) {
 			json_decref(out);
 			out = NULL;

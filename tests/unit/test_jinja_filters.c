@@ -490,6 +490,10 @@ static void map_select(void **state)
 	EXPECT("map", "[\"a\", \"b\"]", "[\"replace\", \"a\", \"z\"]", NULL, "[\"z\", \"b\"]");
 	EXPECT("map", "[\"a\"]", "[\"ansible.builtin.upper\"]", NULL, "[\"A\"]");
 	EXPECT_ERR("map", "[1]", "[\"nope\"]", NULL, "No filter named 'nope'.");
+	EXPECT_ERR("map", USERS, NULL, "{\"attribute\": \"zz\"}",
+		   "'dict object' has no attribute 'zz'");
+	EXPECT_ERR("selectattr", USERS, "[\"zz\", \"gt\", 1]", NULL,
+		   "'dict object' has no attribute 'zz'");
 	EXPECT("select", "[3, 1, 2]", "[\"odd\"]", NULL, "[3, 1]");
 	EXPECT("reject", "[3, 1, 2]", "[\"odd\"]", NULL, "[2]");
 	EXPECT("select", "[3, 1, 2]", "[\"gt\", 1]", NULL, "[3, 2]");
