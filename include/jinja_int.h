@@ -81,6 +81,8 @@ enum jnode_type {
 	JN_SETBLOCK, /* {% set x %}body{% endset %} */
 	JN_INCLUDE,  /* {% include a [ignore missing] %}: negate is "ignore missing" */
 	JN_MACRO, /* {% macro name(targets) %}body: args: defaults (CONSTs without value: none) */
+	JN_WITH,  /* {% with targets = args %}body{% endwith %} */
+	JN_FILTERBLOCK, /* {% filter a %}body{% endfilter %}: a reads the body as JFILTER_BODY */
 	/* expressions */
 	JN_CONST,  /* value */
 	JN_NAME,   /* name */
@@ -122,6 +124,9 @@ struct jnode {
 	jinja_filter_fn filter;
 	jinja_test_fn test;
 };
+
+/* The name a filter block's body is bound to (no template can spell it). */
+#define JFILTER_BODY " filter body"
 
 struct jtemplate {
 	struct jarena arena;

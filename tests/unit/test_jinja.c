@@ -181,6 +181,9 @@ static void statements(void **state)
 		   "{% set ns.found = true %}{% endif %}{% endfor %}x{{ ns.found }}",
 		   "xTrue");
 	render_str(state, "{% set blk %}a{{ i }}b{% endset %}[{{ blk }}]", "[a5b]");
+	render_str(state, "{% with a = i, c = 2 %}{{ a * c }}{% endwith %}", "10");
+	render_str(state, "{% filter upper | replace('L', '_') %}hello {{ s }}{% endfilter %}!",
+		   "HE__O HE__O!");
 	render_str(state, "a{# a comment {{ nosuch }} #}b", "ab");
 	render_str(state, "{% raw %}{{ not rendered }}{% endraw %}", "{{ not rendered }}");
 }
