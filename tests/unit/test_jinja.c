@@ -39,7 +39,7 @@ static int teardown(void **state)
 
 static struct jinja_ctx ctx_of(void **state)
 {
-	struct jinja_ctx ctx = {*state, NULL, NULL};
+	struct jinja_ctx ctx = {.vars = *state};
 
 	return ctx;
 }
