@@ -59,6 +59,7 @@ extern const struct jf_filter_table jf_yaml_filters;
 extern const struct jf_filter_table jf_regex_filters;
 extern const struct jf_filter_table jf_fmt_filters;
 extern const struct jf_filter_table jf_math_filters;
+extern const struct jf_filter_table jf_misc_filters;
 extern const struct jf_test_table jf_core_tests;
 extern const struct jf_test_table jf_version_tests;
 

@@ -32,7 +32,7 @@ jinja_filter_fn jinja_filter_find(const char *name)
 	const struct jf_filter_table *tables[] = {
 		&jf_core_filters,  &jf_str_filters, &jf_text_filters, &jf_list_filters,
 		&jf_set_filters,   &jf_seq_filters, &jf_json_filters, &jf_yaml_filters,
-		&jf_regex_filters, &jf_fmt_filters, &jf_math_filters,
+		&jf_regex_filters, &jf_fmt_filters, &jf_math_filters, &jf_misc_filters,
 	};
 	size_t t, i;
 

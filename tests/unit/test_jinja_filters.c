@@ -576,6 +576,62 @@ static void more_filters(void **state)
 	EXPECT("shuffle", "[1]", NULL, NULL, "[1]");
 }
 
+static void misc_filters(void **state)
+{
+	(void)state;
+	setenv("HOME", "/home/tester", 1);
+	unsetenv("JF_NOPE");
+	EXPECT("md5", "\"abc\"", NULL, NULL, "\"900150983cd24fb0d6963f7d28e17f72\"");
+	EXPECT("sha1", "\"abc\"", NULL, NULL, "\"a9993e364706816aba3e25717850c26c9cd0d89d\"");
+	EXPECT("expandvars", "\"$HOME/x ${HOME} $JF_NOPE $\"", NULL, NULL,
+	       "\"/home/tester/x /home/tester $JF_NOPE $\"");
+	EXPECT("relpath", "\"/a/b/c\"", "[\"/a/d\"]", NULL, "\"../b/c\"");
+	EXPECT("relpath", "\"/a/b\"", "[\"/a/b\"]", NULL, "\".\"");
+	EXPECT("relpath", "\"/a\"", "[\"/a/b/c\"]", NULL, "\"../..\"");
+	EXPECT("human_to_bytes", "\"1K\"", NULL, NULL, "1024");
+	EXPECT("human_to_bytes", "\"1.5 MB\"", NULL, NULL, "1572864");
+	EXPECT("human_to_bytes", "\"10Mb\"", NULL, "{\"isbits\": true}", "10485760");
+	EXPECT("human_to_bytes", "\"10\"", NULL, "{\"default_unit\": \"K\"}", "10240");
+	EXPECT_ERR("human_to_bytes", "\"10Mb\"", NULL, NULL, "Value is not a valid string");
+	EXPECT("urldecode", "\"a%20b+c%2F\"", NULL, NULL, "\"a b c/\"");
+	EXPECT("urlsplit", "\"https://u:p@Host.example:8080/p/a?x=1#f\"", NULL, NULL,
+	       "{\"fragment\": \"f\", \"hostname\": \"host.example\", "
+	       "\"netloc\": \"u:p@Host.example:8080\", \"password\": \"p\", \"path\": \"/p/a\", "
+	       "\"port\": 8080, \"query\": \"x=1\", \"scheme\": \"https\", \"username\": \"u\"}");
+	EXPECT("urlsplit", "\"https://host/p?x=1\"", "[\"query\"]", NULL, "\"x=1\"");
+	EXPECT("win_basename", "\"C:\\\\x\\\\y.txt\"", NULL, NULL, "\"y.txt\"");
+	EXPECT("win_dirname", "\"C:\\\\x\\\\y.txt\"", NULL, NULL, "\"C:\\\\x\"");
+	EXPECT("win_splitdrive", "\"C:\\\\x\\\\y.txt\"", NULL, NULL,
+	       "[\"C:\", \"\\\\x\\\\y.txt\"]");
+	EXPECT("fileglob", "\"/nonexistent/*\"", NULL, NULL, "[]");
+}
+
+static void more_tests(void **state)
+{
+	(void)state;
+	IS("all", "[1, true]", NULL, NULL, 1);
+	IS("all", "[1, 0]", NULL, NULL, 0);
+	IS("any", "[0, \"\"]", NULL, NULL, 0);
+	IS("any", "[0, \"a\"]", NULL, NULL, 1);
+	IS("finished", "{\"finished\": 1}", NULL, NULL, 1);
+	IS("finished", "{\"finished\": 0}", NULL, NULL, 0);
+	IS("started", "{\"started\": 1}", NULL, NULL, 1);
+	IS("reachable", "{\"unreachable\": true}", NULL, NULL, 0);
+	IS("reachable", "{}", NULL, NULL, 1);
+	IS("is_dir", "\"/\"", NULL, NULL, 1);
+	IS("is_abs", "\"/tmp\"", NULL, NULL, 1);
+	IS("same_file", "\"/\"", "[\"/tmp/..\"]", NULL, 1);
+	IS("mount", "\"/\"", NULL, NULL, 1);
+	IS("nan", "1.5", NULL, NULL, 0);
+	IS("vault_encrypted", "{\"__ansible_vault\": \"$ANSIBLE_VAULT;1.1;AES256\"}", NULL, NULL,
+	   1);
+	IS("vault_encrypted", "\"$ANSIBLE_VAULT;1.1;AES256\"", NULL, NULL, 0);
+	IS("url", "\"http://x\"", NULL, NULL, 1);
+	IS("url", "\"x\"", NULL, NULL, 0);
+	IS("urn", "\"urn:isbn:123\"", NULL, NULL, 1);
+	IS("uri", "\"http://x\"", NULL, NULL, 1);
+}
+
 static void json_yaml(void **state)
 {
 	(void)state;
@@ -1157,13 +1213,16 @@ static const char *const sweep_filters[] = {
 	"subelements",
 };
 static const char *const sweep_tests[] = {
-	"defined", "undefined",	  "none",     "string",	     "number", "integer",   "float",
-	"boolean", "mapping",	  "iterable", "sequence",    "failed", "succeeded", "changed",
-	"skipped", "unreachable", "match",    "search",	     "regex",  "in",	    "contains",
-	"truthy",  "falsy",	  "eq",	      "ne",	     "lt",     "le",	    "gt",
-	"ge",	   "odd",	  "even",     "divisibleby", "subset", "superset",  "upper",
-	"lower",   "sameas",	  "abs",      "exists",	     "file",   "directory", "link",
-	"version",
+	"defined",     "undefined",   "none",	  "string",	 "number",    "integer",
+	"float",       "boolean",     "mapping",  "iterable",	 "sequence",  "failed",
+	"succeeded",   "changed",     "skipped",  "unreachable", "match",     "search",
+	"regex",       "in",	      "contains", "truthy",	 "falsy",     "eq",
+	"ne",	       "lt",	      "le",	  "gt",		 "ge",	      "odd",
+	"even",	       "divisibleby", "subset",	  "superset",	 "upper",     "lower",
+	"sameas",      "abs",	      "exists",	  "file",	 "directory", "link",
+	"version",     "all",	      "any",	  "finished",	 "started",   "reachable",
+	"same_file",   "mount",	      "url",	  "urn",	 "uri",	      "vault_encrypted",
+	"link_exists",
 };
 static const char *const sweep_lookups[] = {
 	"env",	       "file",	      "template",      "fileglob",	"vars",	  "items",
@@ -1231,6 +1290,8 @@ int main(void)
 		cmocka_unit_test(sets),
 		cmocka_unit_test(map_select),
 		cmocka_unit_test(more_filters),
+		cmocka_unit_test(misc_filters),
+		cmocka_unit_test(more_tests),
 		cmocka_unit_test(json_yaml),
 		cmocka_unit_test(regex),
 		cmocka_unit_test(tests_types),
