@@ -22,6 +22,13 @@
  * resolves to a string (or a list/dict holding strings) containing "{{",
  * "{%" or "{#" is rendered on access with the same context, recursively
  * (a cycle is an error naming the variable, never a hang).
+ *
+ * Statements: if/elif/else, for (tuple targets, else, `if` filter, loop.*
+ * and loop.cycle), set (also ns.attr on namespace() and block set), with,
+ * filter, macro, include (along search_paths), raw, comments, whitespace
+ * control and trim_blocks. Globals: range, lookup, query/q, dict,
+ * namespace, now. Not supported: extends/block, import, call blocks,
+ * recursive loops.
  */
 
 struct jinja_ctx {

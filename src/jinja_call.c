@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <time.h>
 
 #include "pytext.h"
 #include "xalloc.h"
@@ -129,8 +130,45 @@ out:
 	return ret;
 }
 
+/* strftime with the template's format: what the template asks for is the point. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static size_t format_time(char *buf, size_t n, const char *fmt, const struct tm *tm)
+{
+	return strftime(buf, n, fmt, tm);
+}
+#pragma GCC diagnostic pop
+
+/* now(utc=False, fmt=None): str(datetime.now()), or the time in fmt. */
+static int call_now(struct jenv *e, json_t *args, json_t *kwargs, json_t **out)
+{
+	json_t *fmt = arg(args, kwargs, 1, "fmt");
+	struct timespec ts;
+	char text[256];
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (jinja_truthy(arg(args, kwargs, 0, "utc")))
+		gmtime_r(&ts.tv_sec, &tm);
+	else
+		localtime_r(&ts.tv_sec, &tm);
+	if (fmt && !json_is_null(fmt)) {
+		if (want_str(e, fmt, "now"))
+			return -1;
+		if (!format_time(text, sizeof(text), json_string_value(fmt), &tm))
+			text[0] = '\0';
+		*out = json_string(text);
+		return 1;
+	}
+	strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm);
+	*out = json_sprintf("%s.%06ld", text, ts.tv_nsec / 1000);
+	return 1;
+}
+
 int jcall_global(struct jenv *e, const char *name, json_t *args, json_t *kwargs, json_t **out)
 {
+	if (!strcmp(name, "now"))
+		return call_now(e, args, kwargs, out);
 	if (!strcmp(name, "range"))
 		return call_range(e, args, out);
 	if (!strcmp(name, "lookup"))
@@ -518,6 +556,33 @@ static int m_splitlines(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t 
 	return 1;
 }
 
+/*
+ * now().strftime('%Y'): datetimes travel as their text ("2024-05-01
+ * 12:30:00.123456", as str(datetime) and ansible_date_time write them), so
+ * strftime on such a string formats the time it names.
+ */
+static int m_strftime(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out)
+{
+	json_t *fmt = arg(a, k, 0, "format");
+	struct tm tm = {0};
+	char text[256];
+	const char *end;
+
+	if (want_str(e, fmt, "strftime"))
+		return -1;
+	end = strptime(json_string_value(o), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!end)
+		end = strptime(json_string_value(o), "%Y-%m-%d", &tm);
+	if (!end)
+		return jerr(e, "strftime: '%s' is not a date and time", json_string_value(o));
+	tm.tm_isdst = -1;
+	mktime(&tm); /* fills in the weekday and day of the year */
+	if (!format_time(text, sizeof(text), json_string_value(fmt), &tm))
+		text[0] = '\0';
+	*out = json_string(text);
+	return 1;
+}
+
 /* ---- dict and list methods ---- */
 
 static int m_items(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out)
@@ -608,6 +673,7 @@ static const struct method methods[] = {
 	{JSON_STRING, "isalnum", m_isalnum},
 	{JSON_STRING, "isspace", m_isspace},
 	{JSON_STRING, "splitlines", m_splitlines},
+	{JSON_STRING, "strftime", m_strftime},
 	{JSON_OBJECT, "items", m_items},
 	{JSON_OBJECT, "keys", m_keys},
 	{JSON_OBJECT, "values", m_values},

@@ -259,6 +259,27 @@ static void indexing(void **state)
 		   "True|False|False|False|False|True|False|True");
 }
 
+static void dates(void **state)
+{
+	struct jinja_ctx ctx = ctx_of(state);
+	struct buf err = BUF_INIT;
+	json_t *v = jinja_render(&ctx, "{{ now() }}|{{ now(fmt='%Y') }}|{{ now().strftime('%Y') }}",
+				 &err);
+	const char *s;
+
+	assert_non_null(v);
+	s = json_string_value(v);
+	/* "2026-11-26 13:40:00.123456|2026|2026" */
+	assert_int_equal(strlen(s), 26 + 1 + 4 + 1 + 4);
+	assert_int_equal(strncmp(s, s + 27, 4), 0);
+	assert_int_equal(strncmp(s, s + 32, 4), 0);
+	json_decref(v);
+	render_str(state, "{{ '2024-05-01 12:30:00'.strftime('%d/%m/%Y %H:%M %a') }}",
+		   "01/05/2024 12:30 Wed");
+	render_fails(state, "{{ 'soon'.strftime('%Y') }}", "is not a date and time");
+	buf_release(&err);
+}
+
 static void undefined_errors(void **state)
 {
 	render_fails(state, "{{ foo }}", "'foo' is undefined");
@@ -493,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(whitespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(arithmetic, setup, teardown),
 		cmocka_unit_test_setup_teardown(indexing, setup, teardown),
+		cmocka_unit_test_setup_teardown(dates, setup, teardown),
 		cmocka_unit_test_setup_teardown(undefined_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(syntax_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(lazy_variables, setup, teardown),
