@@ -107,6 +107,8 @@ int jf_regex_flags(const struct jinja_call *call);
 char *jf_find_file(const struct jinja_ctx *ctx, const char *subdir, const char *name);
 /* lookup('ini', ...) */
 json_t *jf_lookup_ini(const struct jinja_call *call, struct buf *err);
+/* lookup('csvfile', ...) */
+json_t *jf_lookup_csvfile(const struct jinja_call *call, struct buf *err);
 /* Number of Unicode code points in UTF-8 s. */
 size_t jf_utf8_len(const char *s);
 

@@ -430,11 +430,17 @@ fail:
 }
 
 static const struct jf_lookup lookups[] = {
-	{"env", l_env},		  {"file", l_file},
-	{"template", l_template}, {"pipe", l_pipe},
-	{"lines", l_lines},	  {"fileglob", l_fileglob},
-	{"vars", l_vars},	  {"first_found", l_first_found},
-	{"varnames", l_varnames}, {"ini", jf_lookup_ini},
+	{"env", l_env},
+	{"file", l_file},
+	{"template", l_template},
+	{"pipe", l_pipe},
+	{"lines", l_lines},
+	{"fileglob", l_fileglob},
+	{"vars", l_vars},
+	{"first_found", l_first_found},
+	{"varnames", l_varnames},
+	{"ini", jf_lookup_ini},
+	{"csvfile", jf_lookup_csvfile},
 };
 
 const struct jf_lookup_table jf_file_lookups = {lookups, ARRAY_SIZE(lookups)};

@@ -2,7 +2,8 @@
  * lookup('ini', 'KEY section=S file=F default=D re=B type=ini|properties'):
  * values from INI files as Python's configparser reads them (key = value
  * or key: value, keys case-folded, indented lines continue a value) or
- * from Java-style properties files.
+ * from Java-style properties files. And lookup('csvfile', 'KEY file=F
+ * delimiter=D col=N default=X'): a column of the row whose first field is KEY.
  */
 #include "jinja_filters.h"
 
@@ -183,6 +184,93 @@ json_t *jf_lookup_ini(const struct jinja_call *call, struct buf *err)
 		    ini_term(out, call, json_string_value(term), err) < 0) {
 			if (!json_is_string(term))
 				buf_setf(err, "lookup('ini'): expected a string term");
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/* One CSV record of line into fields (Python's csv: "quoted, fields" with "" for a quote). */
+static json_t *csv_fields(const char *line, char delim)
+{
+	json_t *out = json_array();
+	struct buf f = BUF_INIT;
+	const char *p = line;
+	int quoted;
+
+	for (;;) {
+		buf_reset(&f);
+		quoted = *p == '"';
+		for (p += quoted; *p && (quoted || *p != delim); p++) {
+			if (quoted && *p == '"' && p[1] == '"')
+				buf_addch(&f, *p++);
+			else if (quoted && *p == '"')
+				quoted = 0;
+			else
+				buf_addch(&f, *p);
+		}
+		json_array_append_new(out, json_stringn(f.buf, f.len));
+		if (*p != delim)
+			break;
+		p++;
+	}
+	buf_release(&f);
+	return out;
+}
+
+static int csv_term(json_t *out, const struct jinja_call *call, const char *term, struct buf *err)
+{
+	struct ini_opts o;
+	struct buf text = BUF_INIT;
+	const char *file, *delim, *dflt;
+	char *path = NULL, *line, *save = NULL;
+	long col;
+	json_t *row, *v, *found = NULL;
+
+	ini_parse_term(term, call, &o);
+	file = opt(&o, call, "file", "ansible.csv");
+	delim = opt(&o, call, "delimiter", "TAB");
+	dflt = opt(&o, call, "default", NULL);
+	v = json_object_get(o.owned, "col") ? json_object_get(o.owned, "col")
+					    : json_object_get(call->kwargs, "col");
+	col = json_is_string(v)	   ? strtol(json_string_value(v), NULL, 10)
+	      : json_is_integer(v) ? (long)json_integer_value(v)
+				   : 1;
+	if (!(path = jf_find_file(call->ctx, "files", file)) || buf_read_file(&text, path) < 0) {
+		buf_setf(err, "csvfile: could not read %s", file);
+		json_decref(o.owned);
+		free(o.key);
+		free(path);
+		return -1;
+	}
+	for (line = strtok_r(text.buf, "\r\n", &save); line && !found;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		row = csv_fields(line,
+				 !strcmp(delim, "TAB") || !strcmp(delim, "\\t") ? '\t' : delim[0]);
+		if (!strcmp(json_string_value(json_array_get(row, 0)), o.key) && col >= 0)
+			found = json_incref(json_array_get(row, (size_t)col));
+		json_decref(row);
+	}
+	if (found || dflt)
+		json_array_append_new(out, found ? found : json_string(dflt));
+	json_decref(o.owned);
+	free(o.key);
+	free(path);
+	buf_release(&text);
+	return 0;
+}
+
+json_t *jf_lookup_csvfile(const struct jinja_call *call, struct buf *err)
+{
+	json_t *out = json_array(), *term;
+	size_t i;
+
+	json_array_foreach(call->args, i, term) {
+		if (!json_is_string(term) ||
+		    csv_term(out, call, json_string_value(term), err) < 0) {
+			if (!json_is_string(term))
+				buf_setf(err, "lookup('csvfile'): expected a string term");
 			json_decref(out);
 			return NULL;
 		}

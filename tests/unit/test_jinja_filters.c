@@ -998,6 +998,22 @@ static void lookups_ini(void **state)
 		   "No section 'zz' in t.ini");
 	LOOKUP_ERR("ini", "[\"user section=s file=none.ini\"]", NULL, &ctx,
 		   "could not locate file in lookup: none.ini");
+	snprintf(path, sizeof(path), "%s/p.csv", dir);
+	f = fopen(path, "w");
+	fputs("name,age,city\nbob,30,\"New York, NY\"\nal,25,Paris\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/p.tsv", dir);
+	f = fopen(path, "w");
+	fputs("a\t1\nb\t2\n", f);
+	fclose(f);
+	LOOKUP("csvfile", "[\"bob file=p.csv delimiter=,\"]", NULL, &ctx, "[\"30\"]");
+	LOOKUP("csvfile", "[\"bob file=p.csv delimiter=, col=2\"]", NULL, &ctx,
+	       "[\"New York, NY\"]");
+	LOOKUP("csvfile", "[\"zz file=p.csv delimiter=, default=dd\"]", NULL, &ctx, "[\"dd\"]");
+	LOOKUP("csvfile", "[\"zz file=p.csv delimiter=,\"]", NULL, &ctx, "[]");
+	LOOKUP("csvfile", "[\"b file=p.tsv\"]", NULL, &ctx, "[\"2\"]");
+	LOOKUP("csvfile", "[\"bob\"]", "{\"file\": \"p.csv\", \"delimiter\": \",\", \"col\": 1}",
+	       &ctx, "[\"30\"]");
 }
 
 static void lookups_template(void **state)
@@ -1227,7 +1243,7 @@ static const char *const sweep_tests[] = {
 static const char *const sweep_lookups[] = {
 	"env",	       "file",	      "template",      "fileglob",	"vars",	  "items",
 	"list",	       "dict",	      "indexed_items", "together",	"nested", "sequence",
-	"first_found", "subelements", "varnames",      "random_choice",
+	"first_found", "subelements", "varnames",      "random_choice", "ini",	  "csvfile",
 };
 
 static void sweep_one(const char *kind, const char *name, const char *input, const char *args,
