@@ -44,9 +44,12 @@ static int write_buf(void *data, unsigned char *bytes, size_t size)
 	return 1;
 }
 
+/* libyaml frees an event it was given, even on failure; after one, drop the rest. */
 static void emit(struct yaml_out *y, yaml_event_t *ev)
 {
-	if (!y->failed && !yaml_emitter_emit(&y->em, ev))
+	if (y->failed)
+		yaml_event_delete(ev);
+	else if (!yaml_emitter_emit(&y->em, ev))
 		y->failed = 1;
 }
 
