@@ -432,9 +432,73 @@ static int m_join(struct jenv *e, json_t *obj, json_t *args, json_t *kwargs, jso
 }
 
 /* One {field} of str.format: "", a number or a keyword; the spec after ':' is ignored. */
+/* The text of v for a format spec's type and precision ("d", ".2f", "s"...). */
+static void format_text(struct buf *t, const json_t *v, char type, int prec)
+{
+	double d = json_is_number(v) ? json_number_value(v) : 0.0;
+
+	if (json_is_number(v) && type && strchr("fFeEgG%", type)) {
+		prec = prec < 0 ? 6 : prec;
+		if (type == 'e' || type == 'E')
+			buf_addf(t, type == 'e' ? "%.*e" : "%.*E", prec, d);
+		else if (type == 'g' || type == 'G')
+			buf_addf(t, type == 'g' ? "%.*g" : "%.*G", prec, d);
+		else
+			buf_addf(t, "%.*f", prec, type == '%' ? d * 100 : d);
+		if (type == '%')
+			buf_addch(t, '%');
+	} else if (json_is_number(v) && type == 'd') {
+		buf_addf(t, "%lld", (long long)d);
+	} else {
+		py_str(t, v);
+		if (json_is_string(v) && prec >= 0 && (size_t)prec < t->len)
+			buf_setlen(t, (size_t)prec);
+	}
+}
+
+/* str.format's [[fill]align][0][width][,][.precision][type] spec on one value. */
+static void format_spec(struct buf *out, const json_t *v, const char *spec, size_t n)
+{
+	char fill = ' ', align = json_is_number(v) ? '>' : '<', type = 0;
+	const char *p = spec, *end = spec + n;
+	struct buf t = BUF_INIT;
+	size_t width = 0, pad, i;
+	int prec = -1;
+
+	if (n >= 2 && strchr("<>^=", p[1])) {
+		fill = p[0];
+		align = p[1];
+		p += 2;
+	} else if (n >= 1 && strchr("<>^=", p[0])) {
+		align = *p++;
+	}
+	if (p < end && *p == '0') {
+		fill = '0';
+		align = '>';
+	}
+	for (; p < end && isdigit((unsigned char)*p); p++)
+		width = width * 10 + (size_t)(*p - '0');
+	if (p < end && *p == ',')
+		p++;
+	if (p < end && *p == '.')
+		for (prec = 0, p++; p < end && isdigit((unsigned char)*p); p++)
+			prec = prec * 10 + (*p - '0');
+	if (p < end)
+		type = *p;
+	format_text(&t, v, type, prec);
+	pad = width > t.len ? width - t.len : 0;
+	for (i = 0; i < (align == '^' ? pad / 2 : align == '<' ? 0 : pad); i++)
+		buf_addch(out, fill);
+	buf_add(out, t.buf, t.len);
+	for (i = 0; i < (align == '^' ? pad - pad / 2 : align == '<' ? pad : 0); i++)
+		buf_addch(out, fill);
+	buf_release(&t);
+}
+
 static int format_field(struct jenv *e, const char *f, size_t n, size_t *autoidx, json_t *args,
 			json_t *kwargs, struct buf *out)
 {
+	const char *colon = memchr(f, ':', n);
 	char *name = xstrndup(f, strcspn(f, ":!") < n ? strcspn(f, ":!") : n);
 	json_t *v;
 	int r = 0;
@@ -445,7 +509,9 @@ static int format_field(struct jenv *e, const char *f, size_t n, size_t *autoidx
 		v = json_array_get(args, (size_t)strtoul(name, NULL, 10));
 	else
 		v = json_object_get(kwargs, name);
-	if (v)
+	if (v && colon)
+		format_spec(out, v, colon + 1, (size_t)(f + n - colon - 1));
+	else if (v)
 		py_str(out, v);
 	else
 		r = jerr(e, "format: no value for the field '{%s}'", name);

@@ -259,6 +259,15 @@ static void indexing(void **state)
 		   "True|False|False|False|False|True|False|True");
 }
 
+static void str_format(void **state)
+{
+	render_str(
+		state,
+		"{{ '[{:>8}][{:<4}][{:^7}][{:*^7}][{:05d}][{:.2f}][{:8.3f}][{name}][{:.1%}][{{}}]'"
+		".format('x', 'ab', 'mid', 'c', 42, 3.14159, 2.5, 0.25, name='n') }}",
+		"[       x][ab  ][  mid  ][***c***][00042][3.14][   2.500][n][25.0%][{}]");
+}
+
 static void dates(void **state)
 {
 	struct jinja_ctx ctx = ctx_of(state);
@@ -514,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(whitespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(arithmetic, setup, teardown),
 		cmocka_unit_test_setup_teardown(indexing, setup, teardown),
+		cmocka_unit_test_setup_teardown(str_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(dates, setup, teardown),
 		cmocka_unit_test_setup_teardown(undefined_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(syntax_errors, setup, teardown),
