@@ -41,8 +41,8 @@ struct jinja_ctx {
 
 /*
  * Renders a template string the way Ansible templates a task argument or
- * a variable: "{{ x }}" alone whose value is a bool or number returns it
- * unchanged; otherwise the output text is built, and if it starts with
+ * a variable: "{{ x }}" alone, x a variable whose value is a bool, a number
+ * or null, returns it unchanged; otherwise the output text is built, and if it starts with
  * '[' or '{', or is "True" / "False", it is parsed as a Python literal
  * (lists, dicts, bools come back as values; numbers stay strings).
  * A string without template markers is returned as is.
