@@ -25,10 +25,10 @@
  *
  * Statements: if/elif/else, for (tuple targets, else, `if` filter, loop.*
  * and loop.cycle), set (also ns.attr on namespace() and block set), with,
- * filter, macro, include (along search_paths), raw, comments, whitespace
- * control and trim_blocks. Globals: range, lookup, query/q, dict,
- * namespace, now. Not supported: extends/block, import, call blocks,
- * recursive loops.
+ * filter, macro, include, import and from-import (along search_paths),
+ * raw, comments, whitespace control and trim_blocks. Globals: range,
+ * lookup, query/q, dict, namespace, now. Not supported: extends/block,
+ * call blocks, recursive loops.
  */
 
 struct jinja_ctx {

@@ -310,6 +310,9 @@ int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out)
 		case JN_MACRO:
 			jmacro_define(e, n);
 			break;
+		case JN_IMPORT:
+			r = jrender_import(e, n);
+			break;
 		case JN_WITH:
 		case JN_FILTERBLOCK:
 			r = render_scoped(e, n, out);
@@ -429,6 +432,7 @@ static void env_release(struct jenv *e, struct jscope *root)
 	json_decref(root->vars);
 	json_decref(e->namespaces);
 	free(e->macros);
+	jimports_release(e);
 }
 
 static json_t *render_parsed(struct jenv *e, const struct jtemplate *t, const char *text,

@@ -770,6 +770,16 @@ static struct jnode *parse_set(struct parser *p)
 	return end_tag(p) ? NULL : n;
 }
 
+/* "with context" / "without context": templates here always see the variables. */
+static void skip_context(struct parser *p)
+{
+	if ((is_name(p, "with") || is_name(p, "without")) && p->tok[p->i + 1].type == JT_NAME &&
+	    !strcmp(p->tok[p->i + 1].str, "context")) {
+		advance(p);
+		advance(p);
+	}
+}
+
 static struct jnode *parse_include(struct parser *p)
 {
 	struct jnode *n = node_new(p, JN_INCLUDE);
@@ -782,11 +792,7 @@ static struct jnode *parse_include(struct parser *p)
 		advance(p);
 		advance(p);
 	}
-	if ((is_name(p, "with") || is_name(p, "without")) && p->tok[p->i + 1].type == JT_NAME &&
-	    !strcmp(p->tok[p->i + 1].str, "context")) {
-		advance(p);
-		advance(p);
-	}
+	skip_context(p);
 	return end_tag(p) ? NULL : n;
 }
 
@@ -897,6 +903,40 @@ static struct jnode *parse_filter_block(struct parser *p)
 	return end_tag(p) ? NULL : n;
 }
 
+/* {% import 'x' as m %} */
+static struct jnode *parse_import(struct parser *p)
+{
+	struct jnode *n = node_new(p, JN_IMPORT);
+
+	if (!(n->a = parse_primary(p)))
+		return NULL;
+	if (!is_name(p, "as"))
+		return fail(p, "expected 'as'");
+	advance(p);
+	if (cur(p)->type != JT_NAME)
+		return fail(p, "expected a name");
+	n->name = cur(p)->str;
+	advance(p);
+	skip_context(p);
+	return end_tag(p) ? NULL : n;
+}
+
+/* {% from 'x' import a, b %} */
+static struct jnode *parse_from(struct parser *p)
+{
+	struct jnode *n = node_new(p, JN_IMPORT);
+
+	if (!(n->a = parse_primary(p)))
+		return NULL;
+	if (!is_name(p, "import"))
+		return fail(p, "expected 'import'");
+	advance(p);
+	if (parse_targets(p, n))
+		return NULL;
+	skip_context(p);
+	return end_tag(p) ? NULL : n;
+}
+
 static const struct {
 	const char *name;
 	struct jnode *(*parse)(struct parser *p);
@@ -908,6 +948,8 @@ static const struct {
 	{"macro", parse_macro},
 	{"with", parse_with},
 	{"filter", parse_filter_block},
+	{"import", parse_import},
+	{"from", parse_from},
 };
 
 static struct jnode *parse_tag(struct parser *p)

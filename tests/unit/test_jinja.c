@@ -417,6 +417,23 @@ static void macros_and_includes(void **state)
 					   &out, &err),
 			 0);
 	assert_string_equal(out.buf, "<part hello 1><part hello 2>end\n"); /* trim_blocks */
+	snprintf(path, sizeof(path), "%s/lib.j2", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("{% macro bold(x) %}*{{ x }}*{% endmacro %}\n"
+	      "{% macro greet(who) %}hi {{ bold(who) }}{% endmacro %}\n",
+	      fp);
+	fclose(fp);
+	buf_reset(&out);
+	assert_int_equal(jinja_render_text(&ctx,
+					   "{% import 'lib.j2' as lib %}{{ lib.greet(s) }}|"
+					   "{% from 'lib.j2' import bold %}{{ bold(1) }}",
+					   &out, &err),
+			 0);
+	assert_string_equal(out.buf, "hi *hello*|*1*");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/part.j2", dir);
+	buf_reset(&out);
 	assert_int_equal(jinja_render_text(&ctx, "{% include 'missing.j2' %}", &out, &err), -1);
 	assert_string_equal(err.buf, "template not found: missing.j2");
 	unlink(path);
