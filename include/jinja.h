@@ -22,6 +22,13 @@
  * resolves to a string (or a list/dict holding strings) containing "{{",
  * "{%" or "{#" is rendered on access with the same context, recursively
  * (a cycle is an error naming the variable, never a hang).
+ *
+ * Statements: if/elif/else, for (tuple targets, else, `if` filter, loop.*
+ * and loop.cycle), set (also ns.attr on namespace() and block set), with,
+ * filter, macro, include, import and from-import (along search_paths),
+ * raw, comments, whitespace control and trim_blocks. Globals: range,
+ * lookup, query/q, dict, namespace, now. Not supported: extends/block,
+ * call blocks, recursive loops.
  */
 
 struct jinja_ctx {
@@ -34,8 +41,8 @@ struct jinja_ctx {
 
 /*
  * Renders a template string the way Ansible templates a task argument or
- * a variable: "{{ x }}" alone whose value is a bool or number returns it
- * unchanged; otherwise the output text is built, and if it starts with
+ * a variable: "{{ x }}" alone, x a variable whose value is a bool, a number
+ * or null, returns it unchanged; otherwise the output text is built, and if it starts with
  * '[' or '{', or is "True" / "False", it is parsed as a Python literal
  * (lists, dicts, bools come back as values; numbers stay strings).
  * A string without template markers is returned as is.

@@ -21,6 +21,18 @@ struct jf_lookup {
 	jinja_lookup_fn fn;
 };
 
+struct jf_lookup_table {
+	const struct jf_lookup *v;
+	size_t n;
+};
+
+extern const struct jf_lookup_table jf_file_lookups;
+extern const struct jf_lookup_table jf_list_lookups;
+extern const struct jf_lookup_table jf_password_lookups;
+
+/* A lookup term that must be a string: its text, or NULL with err set. */
+const char *jf_term_str(json_t *term, const char *lookup, struct buf *err);
+
 struct jf_filter_table {
 	const struct jf_filter *v;
 	size_t n;
@@ -47,6 +59,7 @@ extern const struct jf_filter_table jf_yaml_filters;
 extern const struct jf_filter_table jf_regex_filters;
 extern const struct jf_filter_table jf_fmt_filters;
 extern const struct jf_filter_table jf_math_filters;
+extern const struct jf_filter_table jf_misc_filters;
 extern const struct jf_test_table jf_core_tests;
 extern const struct jf_test_table jf_version_tests;
 
@@ -86,6 +99,16 @@ json_t *jf_type_error(struct buf *err, const char *filter, const char *want, con
 int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode, struct buf *err);
 /* The flags named by the keyword arguments ignorecase= and multiline=. */
 int jf_regex_flags(const struct jinja_call *call);
+/*
+ * A lookup's file: NAME when absolute, else SEARCH/SUBDIR/NAME then
+ * SEARCH/NAME for each search folder (the cwd when there are none).
+ * A new string, or NULL when not found.
+ */
+char *jf_find_file(const struct jinja_ctx *ctx, const char *subdir, const char *name);
+/* lookup('ini', ...) */
+json_t *jf_lookup_ini(const struct jinja_call *call, struct buf *err);
+/* lookup('csvfile', ...) */
+json_t *jf_lookup_csvfile(const struct jinja_call *call, struct buf *err);
 /* Number of Unicode code points in UTF-8 s. */
 size_t jf_utf8_len(const char *s);
 

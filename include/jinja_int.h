@@ -81,6 +81,9 @@ enum jnode_type {
 	JN_SETBLOCK, /* {% set x %}body{% endset %} */
 	JN_INCLUDE,  /* {% include a [ignore missing] %}: negate is "ignore missing" */
 	JN_MACRO, /* {% macro name(targets) %}body: args: defaults (CONSTs without value: none) */
+	JN_WITH,  /* {% with targets = args %}body{% endwith %} */
+	JN_FILTERBLOCK, /* {% filter a %}body{% endfilter %}: a reads the body as JFILTER_BODY */
+	JN_IMPORT,	/* {% import a as name %}, or with targets {% from a import targets %} */
 	/* expressions */
 	JN_CONST,  /* value */
 	JN_NAME,   /* name */
@@ -123,6 +126,9 @@ struct jnode {
 	jinja_test_fn test;
 };
 
+/* The name a filter block's body is bound to (no template can spell it). */
+#define JFILTER_BODY " filter body"
+
 struct jtemplate {
 	struct jarena arena;
 	struct jnode *body; /* statements; for an expression: one node */
@@ -164,10 +170,19 @@ struct jenv {
 	int err_undef; /* the error in err is an undefined value's */
 	struct jscope *scope;
 	struct jrendering *rendering;
-	int depth;		     /* nested renders of variables */
-	json_t *namespaces;	     /* namespace() objects, the only ones set may change */
-	const struct jnode **macros; /* {% macro %}s defined so far, latest last */
+	int depth;	       /* nested renders of variables */
+	json_t *namespaces;    /* namespace() objects, the only ones set may change */
+	struct jmacro *macros; /* {% macro %}s defined or imported so far, latest last */
 	size_t nmacros, amacros;
+	const struct jnode *module; /* the imported template whose macro runs (for its siblings) */
+	struct jtemplate **imports; /* imported templates, alive as long as the render */
+	size_t nimports, aimports;
+};
+
+struct jmacro {
+	const char *name; /* as called: "m" or, imported as ns, "ns.m" */
+	const struct jnode *node;
+	const struct jnode *module; /* the body of the template it comes from, or NULL */
 };
 
 /*
@@ -214,7 +229,9 @@ int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out);
 /* ---- include and macros (jinja_include.c) ---- */
 
 int jrender_include(struct jenv *e, const struct jnode *n, struct buf *out);
+int jrender_import(struct jenv *e, const struct jnode *n);
 void jmacro_define(struct jenv *e, const struct jnode *n);
+void jimports_release(struct jenv *e);
 /* name(args) for a macro: 1 with *out set, 0 when there is no such macro, -1 on error. */
 int jmacro_call(struct jenv *e, const char *name, json_t *args, json_t *kwargs, json_t **out);
 

@@ -246,6 +246,39 @@ static int render_setblock(struct jenv *e, const struct jnode *n)
 	return r;
 }
 
+/* {% with %} and {% filter %}: a body in a scope of its own. */
+static int render_scoped(struct jenv *e, const struct jnode *n, struct buf *out)
+{
+	struct jscope scope = {e->scope, NULL, NULL};
+	const struct jnode *a;
+	struct buf b = BUF_INIT;
+	json_t *v = NULL;
+	size_t i;
+	int r = 0;
+
+	e->scope = &scope;
+	for (a = n->args, i = 0; n->type == JN_WITH && a && !r; a = a->next, i++) {
+		r = jeval_value(e, a, &v);
+		if (!r)
+			scope_set(e, n->targets[i], v);
+		json_decref(v);
+	}
+	if (!r)
+		r = jrender_body(e, n->body, n->type == JN_WITH ? out : &b);
+	if (!r && n->type == JN_FILTERBLOCK) {
+		v = json_stringn(b.buf, b.len);
+		scope_set(e, JFILTER_BODY, v);
+		json_decref(v);
+		if (!(r = jeval_value(e, n->a, &v)))
+			py_str(out, v);
+		json_decref(v);
+	}
+	e->scope = scope.parent;
+	json_decref(scope.vars);
+	buf_release(&b);
+	return r;
+}
+
 int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out)
 {
 	const struct jnode *n;
@@ -276,6 +309,13 @@ int jrender_body(struct jenv *e, const struct jnode *body, struct buf *out)
 			break;
 		case JN_MACRO:
 			jmacro_define(e, n);
+			break;
+		case JN_IMPORT:
+			r = jrender_import(e, n);
+			break;
+		case JN_WITH:
+		case JN_FILTERBLOCK:
+			r = render_scoped(e, n, out);
 			break;
 		default:
 			BUG("statement node %d", (int)n->type);
@@ -392,6 +432,7 @@ static void env_release(struct jenv *e, struct jscope *root)
 	json_decref(root->vars);
 	json_decref(e->namespaces);
 	free(e->macros);
+	jimports_release(e);
 }
 
 static json_t *render_parsed(struct jenv *e, const struct jtemplate *t, const char *text,

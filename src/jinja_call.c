@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <time.h>
 
 #include "pytext.h"
 #include "xalloc.h"
@@ -129,8 +130,45 @@ out:
 	return ret;
 }
 
+/* strftime with the template's format: what the template asks for is the point. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static size_t format_time(char *buf, size_t n, const char *fmt, const struct tm *tm)
+{
+	return strftime(buf, n, fmt, tm);
+}
+#pragma GCC diagnostic pop
+
+/* now(utc=False, fmt=None): str(datetime.now()), or the time in fmt. */
+static int call_now(struct jenv *e, json_t *args, json_t *kwargs, json_t **out)
+{
+	json_t *fmt = arg(args, kwargs, 1, "fmt");
+	struct timespec ts;
+	char text[256];
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (jinja_truthy(arg(args, kwargs, 0, "utc")))
+		gmtime_r(&ts.tv_sec, &tm);
+	else
+		localtime_r(&ts.tv_sec, &tm);
+	if (fmt && !json_is_null(fmt)) {
+		if (want_str(e, fmt, "now"))
+			return -1;
+		if (!format_time(text, sizeof(text), json_string_value(fmt), &tm))
+			text[0] = '\0';
+		*out = json_string(text);
+		return 1;
+	}
+	strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm);
+	*out = json_sprintf("%s.%06ld", text, ts.tv_nsec / 1000);
+	return 1;
+}
+
 int jcall_global(struct jenv *e, const char *name, json_t *args, json_t *kwargs, json_t **out)
 {
+	if (!strcmp(name, "now"))
+		return call_now(e, args, kwargs, out);
 	if (!strcmp(name, "range"))
 		return call_range(e, args, out);
 	if (!strcmp(name, "lookup"))
@@ -394,9 +432,73 @@ static int m_join(struct jenv *e, json_t *obj, json_t *args, json_t *kwargs, jso
 }
 
 /* One {field} of str.format: "", a number or a keyword; the spec after ':' is ignored. */
+/* The text of v for a format spec's type and precision ("d", ".2f", "s"...). */
+static void format_text(struct buf *t, const json_t *v, char type, int prec)
+{
+	double d = json_is_number(v) ? json_number_value(v) : 0.0;
+
+	if (json_is_number(v) && type && strchr("fFeEgG%", type)) {
+		prec = prec < 0 ? 6 : prec;
+		if (type == 'e' || type == 'E')
+			buf_addf(t, type == 'e' ? "%.*e" : "%.*E", prec, d);
+		else if (type == 'g' || type == 'G')
+			buf_addf(t, type == 'g' ? "%.*g" : "%.*G", prec, d);
+		else
+			buf_addf(t, "%.*f", prec, type == '%' ? d * 100 : d);
+		if (type == '%')
+			buf_addch(t, '%');
+	} else if (json_is_number(v) && type == 'd') {
+		buf_addf(t, "%lld", (long long)d);
+	} else {
+		py_str(t, v);
+		if (json_is_string(v) && prec >= 0 && (size_t)prec < t->len)
+			buf_setlen(t, (size_t)prec);
+	}
+}
+
+/* str.format's [[fill]align][0][width][,][.precision][type] spec on one value. */
+static void format_spec(struct buf *out, const json_t *v, const char *spec, size_t n)
+{
+	char fill = ' ', align = json_is_number(v) ? '>' : '<', type = 0;
+	const char *p = spec, *end = spec + n;
+	struct buf t = BUF_INIT;
+	size_t width = 0, pad, i;
+	int prec = -1;
+
+	if (n >= 2 && strchr("<>^=", p[1])) {
+		fill = p[0];
+		align = p[1];
+		p += 2;
+	} else if (n >= 1 && strchr("<>^=", p[0])) {
+		align = *p++;
+	}
+	if (p < end && *p == '0') {
+		fill = '0';
+		align = '>';
+	}
+	for (; p < end && isdigit((unsigned char)*p); p++)
+		width = width * 10 + (size_t)(*p - '0');
+	if (p < end && *p == ',')
+		p++;
+	if (p < end && *p == '.')
+		for (prec = 0, p++; p < end && isdigit((unsigned char)*p); p++)
+			prec = prec * 10 + (*p - '0');
+	if (p < end)
+		type = *p;
+	format_text(&t, v, type, prec);
+	pad = width > t.len ? width - t.len : 0;
+	for (i = 0; i < (align == '^' ? pad / 2 : align == '<' ? 0 : pad); i++)
+		buf_addch(out, fill);
+	buf_add(out, t.buf, t.len);
+	for (i = 0; i < (align == '^' ? pad - pad / 2 : align == '<' ? pad : 0); i++)
+		buf_addch(out, fill);
+	buf_release(&t);
+}
+
 static int format_field(struct jenv *e, const char *f, size_t n, size_t *autoidx, json_t *args,
 			json_t *kwargs, struct buf *out)
 {
+	const char *colon = memchr(f, ':', n);
 	char *name = xstrndup(f, strcspn(f, ":!") < n ? strcspn(f, ":!") : n);
 	json_t *v;
 	int r = 0;
@@ -407,7 +509,9 @@ static int format_field(struct jenv *e, const char *f, size_t n, size_t *autoidx
 		v = json_array_get(args, (size_t)strtoul(name, NULL, 10));
 	else
 		v = json_object_get(kwargs, name);
-	if (v)
+	if (v && colon)
+		format_spec(out, v, colon + 1, (size_t)(f + n - colon - 1));
+	else if (v)
 		py_str(out, v);
 	else
 		r = jerr(e, "format: no value for the field '{%s}'", name);
@@ -518,6 +622,33 @@ static int m_splitlines(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t 
 	return 1;
 }
 
+/*
+ * now().strftime('%Y'): datetimes travel as their text ("2024-05-01
+ * 12:30:00.123456", as str(datetime) and ansible_date_time write them), so
+ * strftime on such a string formats the time it names.
+ */
+static int m_strftime(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out)
+{
+	json_t *fmt = arg(a, k, 0, "format");
+	struct tm tm = {0};
+	char text[256];
+	const char *end;
+
+	if (want_str(e, fmt, "strftime"))
+		return -1;
+	end = strptime(json_string_value(o), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!end)
+		end = strptime(json_string_value(o), "%Y-%m-%d", &tm);
+	if (!end)
+		return jerr(e, "strftime: '%s' is not a date and time", json_string_value(o));
+	tm.tm_isdst = -1;
+	mktime(&tm); /* fills in the weekday and day of the year */
+	if (!format_time(text, sizeof(text), json_string_value(fmt), &tm))
+		text[0] = '\0';
+	*out = json_string(text);
+	return 1;
+}
+
 /* ---- dict and list methods ---- */
 
 static int m_items(struct jenv *e, json_t *o, json_t *a, json_t *k, json_t **out)
@@ -608,6 +739,7 @@ static const struct method methods[] = {
 	{JSON_STRING, "isalnum", m_isalnum},
 	{JSON_STRING, "isspace", m_isspace},
 	{JSON_STRING, "splitlines", m_splitlines},
+	{JSON_STRING, "strftime", m_strftime},
 	{JSON_OBJECT, "items", m_items},
 	{JSON_OBJECT, "keys", m_keys},
 	{JSON_OBJECT, "values", m_values},

@@ -383,6 +383,21 @@ static int not_callable(struct jenv *e, const struct jnode *callee)
 	return -1;
 }
 
+/* ns.macro(...) after {% import 'x' as ns %}: 1 done, 0 no such macro, -1 error. */
+static int imported_call(struct jenv *e, const struct jnode *callee, json_t *args, json_t *kwargs,
+			 json_t **out)
+{
+	char *name;
+	int r;
+
+	if (!e->nimports)
+		return 0;
+	name = xasprintf("%s.%s", callee->a->name, callee->name);
+	r = jmacro_call(e, name, args, kwargs, out);
+	free(name);
+	return r;
+}
+
 static int eval_call(struct jenv *e, const struct jnode *n, struct jval *out)
 {
 	json_t *args = json_array(), *kwargs = json_object();
@@ -391,7 +406,10 @@ static int eval_call(struct jenv *e, const struct jnode *n, struct jval *out)
 
 	if (jeval_args(e, n->args, args, kwargs))
 		goto out;
-	if (callee->type == JN_ATTR) {
+	if (callee->type == JN_ATTR && callee->a->type == JN_NAME &&
+	    (r = imported_call(e, callee, args, kwargs, &out->v)) != 0) {
+		r = r < 0 ? -1 : 0;
+	} else if (callee->type == JN_ATTR) {
 		r = call_method(e, callee, args, kwargs, &out->v);
 	} else if (callee->type == JN_NAME) {
 		r = jmacro_call(e, callee->name, args, kwargs, &out->v);

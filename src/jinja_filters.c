@@ -32,7 +32,7 @@ jinja_filter_fn jinja_filter_find(const char *name)
 	const struct jf_filter_table *tables[] = {
 		&jf_core_filters,  &jf_str_filters, &jf_text_filters, &jf_list_filters,
 		&jf_set_filters,   &jf_seq_filters, &jf_json_filters, &jf_yaml_filters,
-		&jf_regex_filters, &jf_fmt_filters, &jf_math_filters,
+		&jf_regex_filters, &jf_fmt_filters, &jf_math_filters, &jf_misc_filters,
 	};
 	size_t t, i;
 
@@ -190,8 +190,7 @@ static int equal_objects(const json_t *a, const json_t *b)
 
 	if (json_object_size(a) != json_object_size(b))
 		return 0;
-	json_object_foreach((json_t *)a, k, v)
-	{
+	json_object_foreach((json_t *)a, k, v) {
 		json_t *w = json_object_get(b, k);
 
 		if (!w || !jf_equal(v, w))
@@ -274,7 +273,8 @@ json_t *jf_iter(const json_t *v)
 	if (!json_is_object(v))
 		return NULL;
 	out = json_array();
-	json_object_foreach((json_t *)v, k, x) json_array_append_new(out, json_string(k));
+	json_object_foreach((json_t *)v, k, x)
+		json_array_append_new(out, json_string(k));
 	return out;
 }
 

@@ -433,8 +433,7 @@ static json_t *f_path_join(json_t *input, const struct jinja_call *call, struct 
 		return json_incref(input);
 	if (!json_is_array(input))
 		return jf_type_error(err, "path_join", "a list of paths", input);
-	json_array_foreach(input, i, part)
-	{
+	json_array_foreach(input, i, part) {
 		const char *p = json_string_value(part) ? json_string_value(part) : "";
 
 		if (p[0] == '/')

@@ -94,7 +94,8 @@ static void dump_object(struct buf *out, const json_t *v, const struct json_styl
 	const char *k;
 	json_t *x;
 
-	json_object_foreach((json_t *)v, k, x) keys[i++] = k;
+	json_object_foreach((json_t *)v, k, x)
+		keys[i++] = k;
 	if (st->sort_keys)
 		qsort(keys, n, sizeof(*keys), cmp_keys);
 	buf_addch(out, '{');

@@ -154,8 +154,7 @@ static json_t *min_max(json_t *input, const struct jinja_call *call, struct buf 
 	json_t *items = items_of(input, want < 0 ? "min" : "max", err), *best = NULL, *x;
 	size_t i;
 
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		if (!best || key_cmp(&k, x, best) * want > 0)
 			best = x;
 	}
@@ -208,8 +207,7 @@ static json_t *f_sum(json_t *input, const struct jinja_call *call, struct buf *e
 	if (!items)
 		return NULL;
 	acc = start ? json_incref(start) : json_integer(0);
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		if (json_is_string(jattr))
 			x = jf_attr(x, json_string_value(jattr));
 		next = x ? py_add(acc, x, err) : NULL;
@@ -241,7 +239,8 @@ static json_t *f_reverse(json_t *input, const struct jinja_call *call, struct bu
 	json_decref(items);
 	if (!json_is_string(input))
 		return out;
-	json_array_foreach(out, i, items) buf_addstr(&s, json_string_value(items));
+	json_array_foreach(out, i, items)
+		buf_addstr(&s, json_string_value(items));
 	json_decref(out);
 	out = json_stringn(s.buf, s.len);
 	buf_release(&s);
@@ -268,8 +267,7 @@ static json_t *f_groupby(json_t *input, const struct jinja_call *call, struct bu
 	if (sort_items(items, &k) < 0)
 		goto out;
 	out = json_array();
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		if (!prev || key_cmp(&k, prev, x) != 0) {
 			json_t *key = jf_attr(x, json_string_value(jattr));
 
@@ -298,7 +296,8 @@ static json_t *f_dictsort(json_t *input, const struct jinja_call *call, struct b
 	if (!json_is_object(input))
 		return jf_type_error(err, "dictsort", "a dict", input);
 	pairs = json_array();
-	json_object_foreach(input, key, v) json_array_append_new(pairs, json_pack("[sO]", key, v));
+	json_object_foreach(input, key, v)
+		json_array_append_new(pairs, json_pack("[sO]", key, v));
 	attrs = json_pack("[s]", by_value ? "1" : "0");
 	k.attrs = attrs;
 	if (sort_items(pairs, &k) < 0) {
@@ -324,8 +323,7 @@ static json_t *f_batch(json_t *input, const struct jinja_call *call, struct buf 
 		return NULL;
 	}
 	out = json_array();
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		if (!cur || (long long)json_array_size(cur) == n)
 			json_array_append_new(out, cur = json_array());
 		json_array_append(cur, x);
@@ -379,8 +377,7 @@ static void flatten_into(json_t *out, json_t *list, long long levels, int skip_n
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(list, i, x)
-	{
+	json_array_foreach(list, i, x) {
 		if (skip_nulls && skip_null(x))
 			continue;
 		if (json_is_array(x) && levels != 0)
@@ -427,16 +424,14 @@ static json_t *zip_lists(json_t *input, const struct jinja_call *call, struct bu
 
 	if (!lists)
 		return NULL;
-	json_array_foreach(lists, i, l)
-	{
+	json_array_foreach(lists, i, l) {
 		if (longest ? json_array_size(l) > n : json_array_size(l) < n)
 			n = json_array_size(l);
 	}
 	out = json_array();
 	for (j = 0; j < n; j++) {
 		tuple = json_array();
-		json_array_foreach(lists, i, l)
-		{
+		json_array_foreach(lists, i, l) {
 			x = json_array_get(l, j);
 			json_array_append_new(tuple, json_incref(x	? x
 								 : fill ? fill
@@ -492,8 +487,7 @@ static json_t *f_items2dict(json_t *input, const struct jinja_call *call, struct
 		return NULL;
 	}
 	out = json_object();
-	json_array_foreach(input, i, x)
-	{
+	json_array_foreach(input, i, x) {
 		k = json_object_get(x, kname);
 		v = json_object_get(x, vname);
 		if (!k || !v) {

@@ -75,10 +75,8 @@ static json_t *f_product(json_t *input, const struct jinja_call *call, struct bu
 			return jf_type_error(err, "product", "lists", l);
 		}
 		next = json_array();
-		json_array_foreach(rows, r, row)
-		{
-			json_array_foreach(items, j, x)
-			{
+		json_array_foreach(rows, r, row) {
+			json_array_foreach(items, j, x) {
 				json_t *nr = json_copy(row);
 
 				json_array_append(nr, x);
@@ -221,8 +219,7 @@ static json_t *f_extract(json_t *input, const struct jinja_call *call, struct bu
 		json_array_extend(keys, more);
 	else if (more)
 		json_array_append(keys, more);
-	json_array_foreach(keys, i, k)
-	{
+	json_array_foreach(keys, i, k) {
 		json_t *next = NULL;
 
 		if (json_is_object(v) && json_is_string(k))
@@ -251,7 +248,8 @@ static json_t *f_items(json_t *input, const struct jinja_call *call, struct buf 
 	if (!json_is_object(input))
 		return jf_type_error(err, "items", "a mapping", input);
 	out = json_array();
-	json_object_foreach(input, k, v) json_array_append_new(out, json_pack("[sO]", k, v));
+	json_object_foreach(input, k, v)
+		json_array_append_new(out, json_pack("[sO]", k, v));
 	return out;
 }
 

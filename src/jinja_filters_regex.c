@@ -115,8 +115,7 @@ static json_t *search_groups(pcre2_code *re, const char *s, pcre2_match_data *md
 	size_t i;
 	int n;
 
-	json_array_foreach(call->args, i, ref)
-	{
+	json_array_foreach(call->args, i, ref) {
 		if (i == 0)
 			continue;
 		n = group_ref(re, json_is_string(ref) ? json_string_value(ref) : "", err);

@@ -29,11 +29,10 @@ static json_t *map_attribute(json_t *items, json_t *jattr, json_t *dflt, struct 
 	json_t *out = json_array(), *x, *v;
 	size_t i;
 
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		v = jf_attr(x, json_string_value(jattr));
 		if (!v && !dflt) {
-			buf_setf(err, "map: an item has no attribute '%s'",
+			buf_setf(err, "'%s object' has no attribute '%s'", jf_type_name(x),
 				 json_string_value(jattr));
 			json_decref(out);
 			return NULL;
@@ -57,8 +56,7 @@ static json_t *map_filter(json_t *items, const struct jinja_call *call, struct b
 	}
 	sub_call(&sub, call, 1);
 	out = json_array();
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		v = fn(x, &sub, err);
 		if (!v) {
 			json_decref(out);
@@ -114,10 +112,13 @@ static json_t *select_items(json_t *input, const struct jinja_call *call, struct
 	}
 	sub_call(&sub, call, (size_t)by_attr + 1);
 	out = json_array();
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		v = jattr ? jf_attr(x, json_string_value(jattr)) : x;
 		r = fn ? fn(v, &sub, err) : jf_truthy(v);
+		if (r < 0 && jattr && !v)
+			/* Jinja's undefined attribute fails the test with this text. */
+			buf_setf(err, "'%s object' has no attribute '%s'", jf_type_name(x),
+				 json_string_value(jattr));
 		if (r < 0) {
 			json_decref(out);
 			out = NULL;
@@ -166,8 +167,7 @@ static json_t *f_subelements(json_t *input, const struct jinja_call *call, struc
 		return NULL;
 	}
 	out = json_array();
-	json_array_foreach(items, i, item)
-	{
+	json_array_foreach(items, i, item) {
 		sub = jf_attr(item, json_string_value(jpath));
 		if (!sub && skip)
 			continue;

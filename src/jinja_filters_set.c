@@ -24,8 +24,7 @@ static int has(const json_t *list, const json_t *x, const char *attr, int casefo
 	size_t i;
 	json_t *y;
 
-	json_array_foreach(list, i, y)
-	{
+	json_array_foreach(list, i, y) {
 		if (attr) {
 			json_t *ka = jf_attr((json_t *)x, attr), *kb = jf_attr(y, attr);
 
@@ -44,7 +43,9 @@ static void add_unique(json_t *out, json_t *list, const char *attr, int casefold
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(list, i, x) if (!has(out, x, attr, casefold)) json_array_append(out, x);
+	json_array_foreach(list, i, x)
+		if (!has(out, x, attr, casefold))
+			json_array_append(out, x);
 }
 
 static json_t *list_arg(json_t *v, const char *filter, struct buf *err)
@@ -99,8 +100,9 @@ static json_t *op_intersect(json_t *a, json_t *b)
 	json_t *out = json_array(), *x;
 	size_t i;
 
-	json_array_foreach(a, i, x) if (has(b, x, NULL, 0) && !has(out, x, NULL, 0))
-		json_array_append(out, x);
+	json_array_foreach(a, i, x)
+		if (has(b, x, NULL, 0) && !has(out, x, NULL, 0))
+			json_array_append(out, x);
 	return out;
 }
 
@@ -109,8 +111,9 @@ static json_t *op_difference(json_t *a, json_t *b)
 	json_t *out = json_array(), *x;
 	size_t i;
 
-	json_array_foreach(a, i, x) if (!has(b, x, NULL, 0) && !has(out, x, NULL, 0))
-		json_array_append(out, x);
+	json_array_foreach(a, i, x)
+		if (!has(b, x, NULL, 0) && !has(out, x, NULL, 0))
+			json_array_append(out, x);
 	return out;
 }
 
@@ -183,8 +186,7 @@ static json_t *merge_dicts(json_t *x, json_t *y, int recursive, enum list_merge 
 	json_t *out = json_copy(x), *xv, *yv;
 	const char *k;
 
-	json_object_foreach(y, k, yv)
-	{
+	json_object_foreach(y, k, yv) {
 		xv = json_object_get(out, k);
 		if (json_is_object(xv) && json_is_object(yv) && recursive)
 			json_object_set_new(out, k, merge_dicts(xv, yv, recursive, how));
@@ -226,7 +228,8 @@ static void collect_dicts(json_t *out, json_t *v)
 		json_array_append(out, v);
 		return;
 	}
-	json_array_foreach(v, i, x) collect_dicts(out, x);
+	json_array_foreach(v, i, x)
+		collect_dicts(out, x);
 }
 
 static json_t *f_combine(json_t *input, const struct jinja_call *call, struct buf *err)
@@ -241,8 +244,7 @@ static json_t *f_combine(json_t *input, const struct jinja_call *call, struct bu
 	collect_dicts(dicts, input);
 	collect_dicts(dicts, call->args);
 	acc = json_object();
-	json_array_foreach(dicts, i, d)
-	{
+	json_array_foreach(dicts, i, d) {
 		if (!json_is_object(d)) {
 			buf_setf(err, "failed to combine variables, expected dicts but got a '%s'",
 				 jf_type_name(d));

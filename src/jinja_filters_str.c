@@ -430,8 +430,7 @@ static json_t *f_join(json_t *input, const struct jinja_call *call, struct buf *
 
 	if (!items)
 		return jf_type_error(err, "join", "a list", input);
-	json_array_foreach(items, i, x)
-	{
+	json_array_foreach(items, i, x) {
 		if (i && json_is_string(jsep))
 			buf_addstr(&out, json_string_value(jsep));
 		if (json_is_string(jattr))

@@ -147,6 +147,54 @@ static json_t *f_realpath(json_t *input, const struct jinja_call *call, struct b
 	return r;
 }
 
+/* The components of an absolute normalized path. */
+static json_t *path_components(const char *path)
+{
+	json_t *out = json_array();
+	const char *p, *e;
+
+	for (p = path; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '/');
+		if (e > p)
+			json_array_append_new(out, json_stringn(p, (size_t)(e - p)));
+	}
+	return out;
+}
+
+/* os.path.relpath: lexical, from start (default the cwd). */
+static json_t *f_relpath(json_t *input, const struct jinja_call *call, struct buf *err)
+{
+	json_t *jstart = jf_arg(call, 0, "start"), *pa, *pb;
+	struct buf s = BUF_INIT, out = BUF_INIT;
+	char *path, *start;
+	size_t common = 0, i;
+
+	(void)err;
+	text_of(input, &s);
+	path = normalize_path(s.buf);
+	start = normalize_path(json_is_string(jstart) ? json_string_value(jstart) : ".");
+	pa = path_components(path);
+	pb = path_components(start);
+	while (common < json_array_size(pa) && common < json_array_size(pb) &&
+	       jf_equal(json_array_get(pa, common), json_array_get(pb, common)))
+		common++;
+	for (i = common; i < json_array_size(pb); i++)
+		buf_addstr(&out, out.len ? "/.." : "..");
+	for (i = common; i < json_array_size(pa); i++) {
+		if (out.len)
+			buf_addch(&out, '/');
+		buf_addstr(&out, json_string_value(json_array_get(pa, i)));
+	}
+	if (!out.len)
+		buf_addch(&out, '.');
+	json_decref(pa);
+	json_decref(pb);
+	free(path);
+	free(start);
+	buf_release(&s);
+	return buf_to_json(&out);
+}
+
 /* os.path.splitext: the last dot of the last component, not a leading one. */
 static json_t *f_splitext(json_t *input, const struct jinja_call *call, struct buf *err)
 {
@@ -313,16 +361,14 @@ static json_t *f_urlencode(json_t *input, const struct jinja_call *call, struct 
 	(void)call;
 	(void)err;
 	if (json_is_object(input)) {
-		json_object_foreach(input, k, v)
-		{
+		json_object_foreach(input, k, v) {
 			json_t *jk = json_string(k);
 
 			url_pair(&out, jk, v);
 			json_decref(jk);
 		}
 	} else if (json_is_array(input)) {
-		json_array_foreach(input, i, v)
-		{
+		json_array_foreach(input, i, v) {
 			if (json_array_size(v) != 2) {
 				buf_setf(err, "urlencode: a list must hold (key, value) pairs");
 				buf_release(&out);
@@ -514,6 +560,7 @@ static const struct jf_filter text_filters[] = {
 	{"dirname", f_dirname},
 	{"expanduser", f_expanduser},
 	{"realpath", f_realpath},
+	{"relpath", f_relpath},
 	{"splitext", f_splitext},
 	{"quote", f_quote},
 	{"indent", f_indent},

@@ -44,9 +44,12 @@ static int write_buf(void *data, unsigned char *bytes, size_t size)
 	return 1;
 }
 
+/* libyaml frees an event it was given, even on failure; after one, drop the rest. */
 static void emit(struct yaml_out *y, yaml_event_t *ev)
 {
-	if (!y->failed && !yaml_emitter_emit(&y->em, ev))
+	if (y->failed)
+		yaml_event_delete(ev);
+	else if (!yaml_emitter_emit(&y->em, ev))
 		y->failed = 1;
 }
 
@@ -102,10 +105,14 @@ static int flow_style(struct yaml_out *y, json_t *v)
 	if (y->flow >= 0)
 		return y->flow;
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, x) if (is_collection(x)) return 0;
+		json_array_foreach(v, i, x)
+			if (is_collection(x))
+				return 0;
 		return 1;
 	}
-	json_object_foreach(v, k, x) if (is_collection(x)) return 0;
+	json_object_foreach(v, k, x)
+		if (is_collection(x))
+			return 0;
 	return 1;
 }
 
@@ -124,7 +131,8 @@ static void emit_mapping(struct yaml_out *y, json_t *v)
 	yaml_event_t ev;
 	json_t *x;
 
-	json_object_foreach(v, k, x) keys[i++] = k;
+	json_object_foreach(v, k, x)
+		keys[i++] = k;
 	qsort(keys, n, sizeof(*keys), cmp_keys);
 	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
 					    flow_style(y, v) ? YAML_FLOW_MAPPING_STYLE
@@ -152,7 +160,8 @@ static void emit_value(struct yaml_out *y, json_t *v)
 						     flow_style(y, v) ? YAML_FLOW_SEQUENCE_STYLE
 								      : YAML_BLOCK_SEQUENCE_STYLE);
 		emit(y, &ev);
-		json_array_foreach(v, i, x) emit_value(y, x);
+		json_array_foreach(v, i, x)
+			emit_value(y, x);
 		yaml_sequence_end_event_initialize(&ev);
 		emit(y, &ev);
 	} else if (json_is_string(v)) {

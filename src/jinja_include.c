@@ -103,10 +103,114 @@ int jrender_include(struct jenv *e, const struct jnode *n, struct buf *out)
 	return r;
 }
 
-void jmacro_define(struct jenv *e, const struct jnode *n)
+static void macro_add(struct jenv *e, const char *name, const struct jnode *n,
+		      const struct jnode *module)
 {
 	ALLOC_GROW(e->macros, e->nmacros + 1, e->amacros);
-	e->macros[e->nmacros++] = n;
+	e->macros[e->nmacros].name = name;
+	e->macros[e->nmacros].node = n;
+	e->macros[e->nmacros++].module = module;
+}
+
+void jmacro_define(struct jenv *e, const struct jnode *n)
+{
+	macro_add(e, n->name, n, e->module);
+}
+
+/* A macro defined at the top of an imported template's body. */
+static const struct jnode *module_macro(const struct jnode *body, const char *name)
+{
+	for (; body; body = body->next)
+		if (body->type == JN_MACRO && !strcmp(body->name, name))
+			return body;
+	return NULL;
+}
+
+static struct jtemplate *import_load(struct jenv *e, const char *path)
+{
+	struct buf src = BUF_INIT, perr = BUF_INIT;
+	struct jtemplate *t = xcalloc(1, sizeof(*t));
+	char *text;
+
+	if (buf_read_file(&src, path)) {
+		jerr(e, "could not read the imported template %s: %s", path, strerror(errno));
+		free(t);
+		t = NULL;
+		goto out;
+	}
+	/* the tree points into its source: keep the text as long as the tree */
+	text = buf_detach(&src, NULL);
+	if (jtemplate_parse(t, text, strlen(text), 0, &perr)) {
+		jerr(e, "%s: %s", path, perr.buf);
+		jtemplate_release(t);
+		free(text);
+		free(t);
+		t = NULL;
+		goto out;
+	}
+	ALLOC_GROW(e->imports, e->nimports + 1, e->aimports);
+	e->imports[e->nimports++] = t;
+out:
+	buf_release(&src);
+	buf_release(&perr);
+	return t;
+}
+
+/* Registers an imported template's macros: all as "ns.name", or the named ones. */
+static int import_macros(struct jenv *e, const struct jnode *n, struct jtemplate *t)
+{
+	struct buf qual = BUF_INIT;
+	const struct jnode *m;
+	size_t i;
+
+	if (!n->ntargets) {
+		for (m = t->body; m; m = m->next) {
+			if (m->type != JN_MACRO)
+				continue;
+			buf_setf(&qual, "%s.%s", n->name, m->name);
+			macro_add(e, jarena_strndup(&t->arena, qual.buf, qual.len), m, t->body);
+		}
+		buf_release(&qual);
+		return 0;
+	}
+	for (i = 0; i < n->ntargets; i++) {
+		if (!(m = module_macro(t->body, n->targets[i])))
+			return jerr(e, "the imported template has no macro '%s'", n->targets[i]);
+		macro_add(e, m->name, m, t->body);
+	}
+	return 0;
+}
+
+int jrender_import(struct jenv *e, const struct jnode *n)
+{
+	struct jtemplate *t;
+	json_t *name;
+	char *path;
+	int r = -1;
+
+	if (jeval_value(e, n->a, &name))
+		return -1;
+	path = find_any(e, name);
+	if (!path)
+		jerr(e, "template not found: %s",
+		     json_is_string(name) ? json_string_value(name) : "(none of the names given)");
+	else if ((t = import_load(e, path)) != NULL)
+		r = import_macros(e, n, t);
+	free(path);
+	json_decref(name);
+	return r;
+}
+
+void jimports_release(struct jenv *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nimports; i++) {
+		free((char *)e->imports[i]->src);
+		jtemplate_release(e->imports[i]);
+		free(e->imports[i]);
+	}
+	free(e->imports);
 }
 
 /* Binds a macro's parameters in its scope: positional, then keywords, then defaults. */
@@ -146,17 +250,23 @@ static int macro_bind(struct jenv *e, const struct jnode *m, json_t *args, json_
 
 int jmacro_call(struct jenv *e, const char *name, json_t *args, json_t *kwargs, json_t **out)
 {
-	const struct jnode *m = NULL;
+	const struct jnode *m = NULL, *module = NULL, *caller_module = e->module;
 	struct jscope *caller = e->scope, *root = e->scope, scope = {NULL, NULL, NULL};
 	struct buf b = BUF_INIT;
 	size_t i;
 	int r;
 
-	for (i = e->nmacros; i > 0 && !m; i--)
-		if (!strcmp(e->macros[i - 1]->name, name))
-			m = e->macros[i - 1];
+	for (i = e->nmacros; i > 0 && !m; i--) {
+		if (!strcmp(e->macros[i - 1].name, name)) {
+			m = e->macros[i - 1].node;
+			module = e->macros[i - 1].module;
+		}
+	}
+	if (!m && e->module && (m = module_macro(e->module, name)) != NULL)
+		module = e->module; /* a sibling in the same imported template */
 	if (!m)
 		return 0;
+	e->module = module;
 	/* a macro sees the template's top-level names and its parameters, not the caller's locals
 	 */
 	while (root && root->parent)
@@ -172,6 +282,7 @@ int jmacro_call(struct jenv *e, const char *name, json_t *args, json_t *kwargs, 
 		r = jrender_body(e, m->body, &b);
 	e->depth--;
 	e->scope = caller;
+	e->module = caller_module;
 	json_decref(scope.vars);
 	if (!r)
 		*out = json_stringn(b.buf, b.len);

@@ -770,6 +770,16 @@ static struct jnode *parse_set(struct parser *p)
 	return end_tag(p) ? NULL : n;
 }
 
+/* "with context" / "without context": templates here always see the variables. */
+static void skip_context(struct parser *p)
+{
+	if ((is_name(p, "with") || is_name(p, "without")) && p->tok[p->i + 1].type == JT_NAME &&
+	    !strcmp(p->tok[p->i + 1].str, "context")) {
+		advance(p);
+		advance(p);
+	}
+}
+
 static struct jnode *parse_include(struct parser *p)
 {
 	struct jnode *n = node_new(p, JN_INCLUDE);
@@ -782,11 +792,7 @@ static struct jnode *parse_include(struct parser *p)
 		advance(p);
 		advance(p);
 	}
-	if ((is_name(p, "with") || is_name(p, "without")) && p->tok[p->i + 1].type == JT_NAME &&
-	    !strcmp(p->tok[p->i + 1].str, "context")) {
-		advance(p);
-		advance(p);
-	}
+	skip_context(p);
 	return end_tag(p) ? NULL : n;
 }
 
@@ -845,23 +851,118 @@ static struct jnode *parse_macro(struct parser *p)
 	return end_tag(p) ? NULL : n;
 }
 
+/* {% with a = 1, b = x %}body{% endwith %} */
+static struct jnode *parse_with(struct parser *p)
+{
+	static const char *const endwith[] = {"endwith", NULL};
+	struct jnode *n = node_new(p, JN_WITH), **tail = &n->args;
+	const char *names[16], *which;
+	size_t k = 0;
+
+	while (cur(p)->type == JT_NAME && k < ARRAY_SIZE(names)) {
+		names[k++] = cur(p)->str;
+		advance(p);
+		if (expect_op(p, "=") || !(*tail = parse_expr(p)))
+			return NULL;
+		tail = &(*tail)->next;
+		if (!is_op(p, ","))
+			break;
+		advance(p);
+	}
+	n->targets = jarena_alloc(&p->t->arena, (k + 1) * sizeof(*n->targets));
+	memcpy(n->targets, names, k * sizeof(*names));
+	n->ntargets = k;
+	if (end_tag(p))
+		return NULL;
+	n->body = parse_body(p, endwith, &which);
+	if (p->failed)
+		return NULL;
+	advance(p);
+	return end_tag(p) ? NULL : n;
+}
+
+/* {% filter upper | replace('A', 'B') %}body{% endfilter %} */
+static struct jnode *parse_filter_block(struct parser *p)
+{
+	static const char *const endfilter[] = {"endfilter", NULL};
+	struct jnode *n = node_new(p, JN_FILTERBLOCK), *body = node_new(p, JN_NAME);
+	const char *which;
+
+	body->name = JFILTER_BODY;
+	n->a = parse_filter(p, body);
+	while (n->a && is_op(p, "|")) {
+		advance(p);
+		n->a = parse_filter(p, n->a);
+	}
+	if (!n->a || end_tag(p))
+		return NULL;
+	n->body = parse_body(p, endfilter, &which);
+	if (p->failed)
+		return NULL;
+	advance(p);
+	return end_tag(p) ? NULL : n;
+}
+
+/* {% import 'x' as m %} */
+static struct jnode *parse_import(struct parser *p)
+{
+	struct jnode *n = node_new(p, JN_IMPORT);
+
+	if (!(n->a = parse_primary(p)))
+		return NULL;
+	if (!is_name(p, "as"))
+		return fail(p, "expected 'as'");
+	advance(p);
+	if (cur(p)->type != JT_NAME)
+		return fail(p, "expected a name");
+	n->name = cur(p)->str;
+	advance(p);
+	skip_context(p);
+	return end_tag(p) ? NULL : n;
+}
+
+/* {% from 'x' import a, b %} */
+static struct jnode *parse_from(struct parser *p)
+{
+	struct jnode *n = node_new(p, JN_IMPORT);
+
+	if (!(n->a = parse_primary(p)))
+		return NULL;
+	if (!is_name(p, "import"))
+		return fail(p, "expected 'import'");
+	advance(p);
+	if (parse_targets(p, n))
+		return NULL;
+	skip_context(p);
+	return end_tag(p) ? NULL : n;
+}
+
+static const struct {
+	const char *name;
+	struct jnode *(*parse)(struct parser *p);
+} tags[] = {
+	{"if", parse_if},
+	{"for", parse_for},
+	{"set", parse_set},
+	{"include", parse_include},
+	{"macro", parse_macro},
+	{"with", parse_with},
+	{"filter", parse_filter_block},
+	{"import", parse_import},
+	{"from", parse_from},
+};
+
 static struct jnode *parse_tag(struct parser *p)
 {
 	struct jtoken *t = cur(p);
+	size_t i;
 
 	if (t->type != JT_NAME)
 		return fail(p, "expected a tag name");
 	advance(p);
-	if (!strcmp(t->str, "if"))
-		return parse_if(p);
-	if (!strcmp(t->str, "for"))
-		return parse_for(p);
-	if (!strcmp(t->str, "set"))
-		return parse_set(p);
-	if (!strcmp(t->str, "include"))
-		return parse_include(p);
-	if (!strcmp(t->str, "macro"))
-		return parse_macro(p);
+	for (i = 0; i < ARRAY_SIZE(tags); i++)
+		if (!strcmp(t->str, tags[i].name))
+			return tags[i].parse(p);
 	p->failed = 1;
 	jsyntax_error(p->err, p->t->src, t->pos, "encountered unknown tag '%s'", t->str);
 	return NULL;

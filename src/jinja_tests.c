@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -122,7 +123,9 @@ TEST(t_changed)
 	if (r != 0 || json_object_get(in, "changed"))
 		return r;
 	results = json_object_get(in, "results");
-	json_array_foreach(results, i, x) if (jf_truthy(json_object_get(x, "changed"))) return 1;
+	json_array_foreach(results, i, x)
+		if (jf_truthy(json_object_get(x, "changed")))
+			return 1;
 	return 0;
 }
 
@@ -282,7 +285,9 @@ static int all_in(json_t *a, json_t *b, struct buf *err)
 			 jf_type_name(b));
 		r = -1;
 	}
-	json_array_foreach(la, i, x) if (r == 1 && !jf_contains(lb, x)) r = 0;
+	json_array_foreach(la, i, x)
+		if (r == 1 && !jf_contains(lb, x))
+			r = 0;
 	json_decref(la);
 	json_decref(lb);
 	return r;
@@ -378,6 +383,144 @@ TEST(t_link)
 	return path_test(in, 'l');
 }
 
+/* all/any over an iterable's truthiness. */
+static int all_any(json_t *in, int want_all, struct buf *err)
+{
+	json_t *items = jf_iter(in), *x;
+	size_t i;
+	int r = want_all;
+
+	if (!items) {
+		buf_setf(err, "'%s' object is not iterable", jf_type_name(in));
+		return -1;
+	}
+	json_array_foreach(items, i, x)
+		if (jf_truthy(x) != want_all)
+			r = !want_all;
+	json_decref(items);
+	return r;
+}
+
+static int t_all(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	return all_any(in, 1, err);
+}
+
+static int t_any(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	return all_any(in, 0, err);
+}
+
+/* Async results: finished/started are 1 when done; a result without them counts as done. */
+static int async_flag(json_t *in, const char *test, const char *key, struct buf *err)
+{
+	json_t *v;
+
+	if (!json_is_object(in)) {
+		buf_setf(err, "The '%s' test expects a dictionary", test);
+		return -1;
+	}
+	v = json_object_get(in, key);
+	return !v || jf_number(v) == 1;
+}
+
+static int t_finished(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	return async_flag(in, "finished", "finished", err);
+}
+
+static int t_started(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	return async_flag(in, "started", "started", err);
+}
+
+static int t_reachable(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	int r = result_flag(in, "unreachable", "unreachable", err);
+
+	(void)call;
+	return r < 0 ? r : !r;
+}
+
+/* JSON holds no NaN, so nothing is one. */
+static int t_nan(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)in;
+	(void)call;
+	(void)err;
+	return 0;
+}
+
+static int t_vault_encrypted(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	(void)err;
+	return json_is_object(in) && json_object_get(in, "__ansible_vault") != NULL;
+}
+
+static int t_link_exists(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	struct stat st;
+
+	(void)call;
+	(void)err;
+	return json_is_string(in) && lstat(json_string_value(in), &st) == 0;
+}
+
+static int t_same_file(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	json_t *other = jf_arg(call, 0, "b");
+	struct stat a, b;
+
+	(void)err;
+	return json_is_string(in) && json_is_string(other) &&
+	       stat(json_string_value(in), &a) == 0 && stat(json_string_value(other), &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* A mount point: a folder on another device than its parent, or the root. */
+static int t_mount(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	struct stat a, b;
+	char *parent;
+	int r;
+
+	(void)call;
+	(void)err;
+	if (!json_is_string(in) || lstat(json_string_value(in), &a) < 0 || !S_ISDIR(a.st_mode))
+		return 0;
+	parent = xasprintf("%s/..", json_string_value(in));
+	r = lstat(parent, &b) == 0 && (a.st_dev != b.st_dev || a.st_ino == b.st_ino);
+	free(parent);
+	return r;
+}
+
+/* url: scheme://...; urn: urn:NID:...; uri: either. */
+static int t_url(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	return json_is_string(in) &&
+	       jf_regex_test(json_string_value(in), "^[a-zA-Z][a-zA-Z0-9+.-]*://", 0, "match",
+			     err) == 1;
+}
+
+static int t_urn(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	(void)call;
+	return json_is_string(in) &&
+	       jf_regex_test(json_string_value(in), "^urn:[a-zA-Z0-9][a-zA-Z0-9-]{0,31}:\\S+", 0,
+			     "match", err) == 1;
+}
+
+static int t_uri(json_t *in, const struct jinja_call *call, struct buf *err)
+{
+	return t_url(in, call, err) || t_urn(in, call, err);
+}
+
 static const struct jf_test core_tests[] = {
 	{"defined", t_defined},
 	{"undefined", t_undefined},
@@ -439,6 +582,26 @@ static const struct jf_test core_tests[] = {
 	{"file", t_file},
 	{"directory", t_directory},
 	{"link", t_link},
+	{"is_abs", t_abs},
+	{"is_dir", t_directory},
+	{"is_file", t_file},
+	{"is_link", t_link},
+	{"link_exists", t_link_exists},
+	{"same_file", t_same_file},
+	{"is_same_file", t_same_file},
+	{"mount", t_mount},
+	{"is_mount", t_mount},
+	{"all", t_all},
+	{"any", t_any},
+	{"finished", t_finished},
+	{"started", t_started},
+	{"reachable", t_reachable},
+	{"nan", t_nan},
+	{"isnan", t_nan},
+	{"vault_encrypted", t_vault_encrypted},
+	{"url", t_url},
+	{"urn", t_urn},
+	{"uri", t_uri},
 };
 
 const struct jf_test_table jf_core_tests = {core_tests, ARRAY_SIZE(core_tests)};

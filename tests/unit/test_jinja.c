@@ -39,7 +39,7 @@ static int teardown(void **state)
 
 static struct jinja_ctx ctx_of(void **state)
 {
-	struct jinja_ctx ctx = {*state, NULL, NULL};
+	struct jinja_ctx ctx = {.vars = *state};
 
 	return ctx;
 }
@@ -181,6 +181,9 @@ static void statements(void **state)
 		   "{% set ns.found = true %}{% endif %}{% endfor %}x{{ ns.found }}",
 		   "xTrue");
 	render_str(state, "{% set blk %}a{{ i }}b{% endset %}[{{ blk }}]", "[a5b]");
+	render_str(state, "{% with a = i, c = 2 %}{{ a * c }}{% endwith %}", "10");
+	render_str(state, "{% filter upper | replace('L', '_') %}hello {{ s }}{% endfilter %}!",
+		   "HE__O HE__O!");
 	render_str(state, "a{# a comment {{ nosuch }} #}b", "ab");
 	render_str(state, "{% raw %}{{ not rendered }}{% endraw %}", "{{ not rendered }}");
 }
@@ -254,6 +257,36 @@ static void indexing(void **state)
 		   "{{ foo.bar is defined }}|{{ i is not defined }}|{{ 6 is divisibleby 3 }}|"
 		   "{{ 3 is divisibleby(2) }}|{{ foo is undefined and i is defined }}",
 		   "True|False|False|False|False|True|False|True");
+}
+
+static void str_format(void **state)
+{
+	render_str(
+		state,
+		"{{ '[{:>8}][{:<4}][{:^7}][{:*^7}][{:05d}][{:.2f}][{:8.3f}][{name}][{:.1%}][{{}}]'"
+		".format('x', 'ab', 'mid', 'c', 42, 3.14159, 2.5, 0.25, name='n') }}",
+		"[       x][ab  ][  mid  ][***c***][00042][3.14][   2.500][n][25.0%][{}]");
+}
+
+static void dates(void **state)
+{
+	struct jinja_ctx ctx = ctx_of(state);
+	struct buf err = BUF_INIT;
+	json_t *v = jinja_render(&ctx, "{{ now() }}|{{ now(fmt='%Y') }}|{{ now().strftime('%Y') }}",
+				 &err);
+	const char *s;
+
+	assert_non_null(v);
+	s = json_string_value(v);
+	/* "2026-11-26 13:40:00.123456|2026|2026" */
+	assert_int_equal(strlen(s), 26 + 1 + 4 + 1 + 4);
+	assert_int_equal(strncmp(s, s + 27, 4), 0);
+	assert_int_equal(strncmp(s, s + 32, 4), 0);
+	json_decref(v);
+	render_str(state, "{{ '2024-05-01 12:30:00'.strftime('%d/%m/%Y %H:%M %a') }}",
+		   "01/05/2024 12:30 Wed");
+	render_fails(state, "{{ 'soon'.strftime('%Y') }}", "is not a date and time");
+	buf_release(&err);
 }
 
 static void undefined_errors(void **state)
@@ -384,6 +417,23 @@ static void macros_and_includes(void **state)
 					   &out, &err),
 			 0);
 	assert_string_equal(out.buf, "<part hello 1><part hello 2>end\n"); /* trim_blocks */
+	snprintf(path, sizeof(path), "%s/lib.j2", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("{% macro bold(x) %}*{{ x }}*{% endmacro %}\n"
+	      "{% macro greet(who) %}hi {{ bold(who) }}{% endmacro %}\n",
+	      fp);
+	fclose(fp);
+	buf_reset(&out);
+	assert_int_equal(jinja_render_text(&ctx,
+					   "{% import 'lib.j2' as lib %}{{ lib.greet(s) }}|"
+					   "{% from 'lib.j2' import bold %}{{ bold(1) }}",
+					   &out, &err),
+			 0);
+	assert_string_equal(out.buf, "hi *hello*|*1*");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/part.j2", dir);
+	buf_reset(&out);
 	assert_int_equal(jinja_render_text(&ctx, "{% include 'missing.j2' %}", &out, &err), -1);
 	assert_string_equal(err.buf, "template not found: missing.j2");
 	unlink(path);
@@ -490,6 +540,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(whitespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(arithmetic, setup, teardown),
 		cmocka_unit_test_setup_teardown(indexing, setup, teardown),
+		cmocka_unit_test_setup_teardown(str_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(dates, setup, teardown),
 		cmocka_unit_test_setup_teardown(undefined_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(syntax_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(lazy_variables, setup, teardown),

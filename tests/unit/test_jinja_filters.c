@@ -490,6 +490,10 @@ static void map_select(void **state)
 	EXPECT("map", "[\"a\", \"b\"]", "[\"replace\", \"a\", \"z\"]", NULL, "[\"z\", \"b\"]");
 	EXPECT("map", "[\"a\"]", "[\"ansible.builtin.upper\"]", NULL, "[\"A\"]");
 	EXPECT_ERR("map", "[1]", "[\"nope\"]", NULL, "No filter named 'nope'.");
+	EXPECT_ERR("map", USERS, NULL, "{\"attribute\": \"zz\"}",
+		   "'dict object' has no attribute 'zz'");
+	EXPECT_ERR("selectattr", USERS, "[\"zz\", \"gt\", 1]", NULL,
+		   "'dict object' has no attribute 'zz'");
 	EXPECT("select", "[3, 1, 2]", "[\"odd\"]", NULL, "[3, 1]");
 	EXPECT("reject", "[3, 1, 2]", "[\"odd\"]", NULL, "[2]");
 	EXPECT("select", "[3, 1, 2]", "[\"gt\", 1]", NULL, "[3, 2]");
@@ -570,6 +574,62 @@ static void more_filters(void **state)
 	EXPECT("random", "[7]", NULL, NULL, "7");
 	EXPECT("random", "1", NULL, NULL, "0");
 	EXPECT("shuffle", "[1]", NULL, NULL, "[1]");
+}
+
+static void misc_filters(void **state)
+{
+	(void)state;
+	setenv("HOME", "/home/tester", 1);
+	unsetenv("JF_NOPE");
+	EXPECT("md5", "\"abc\"", NULL, NULL, "\"900150983cd24fb0d6963f7d28e17f72\"");
+	EXPECT("sha1", "\"abc\"", NULL, NULL, "\"a9993e364706816aba3e25717850c26c9cd0d89d\"");
+	EXPECT("expandvars", "\"$HOME/x ${HOME} $JF_NOPE $\"", NULL, NULL,
+	       "\"/home/tester/x /home/tester $JF_NOPE $\"");
+	EXPECT("relpath", "\"/a/b/c\"", "[\"/a/d\"]", NULL, "\"../b/c\"");
+	EXPECT("relpath", "\"/a/b\"", "[\"/a/b\"]", NULL, "\".\"");
+	EXPECT("relpath", "\"/a\"", "[\"/a/b/c\"]", NULL, "\"../..\"");
+	EXPECT("human_to_bytes", "\"1K\"", NULL, NULL, "1024");
+	EXPECT("human_to_bytes", "\"1.5 MB\"", NULL, NULL, "1572864");
+	EXPECT("human_to_bytes", "\"10Mb\"", NULL, "{\"isbits\": true}", "10485760");
+	EXPECT("human_to_bytes", "\"10\"", NULL, "{\"default_unit\": \"K\"}", "10240");
+	EXPECT_ERR("human_to_bytes", "\"10Mb\"", NULL, NULL, "Value is not a valid string");
+	EXPECT("urldecode", "\"a%20b+c%2F\"", NULL, NULL, "\"a b c/\"");
+	EXPECT("urlsplit", "\"https://u:p@Host.example:8080/p/a?x=1#f\"", NULL, NULL,
+	       "{\"fragment\": \"f\", \"hostname\": \"host.example\", "
+	       "\"netloc\": \"u:p@Host.example:8080\", \"password\": \"p\", \"path\": \"/p/a\", "
+	       "\"port\": 8080, \"query\": \"x=1\", \"scheme\": \"https\", \"username\": \"u\"}");
+	EXPECT("urlsplit", "\"https://host/p?x=1\"", "[\"query\"]", NULL, "\"x=1\"");
+	EXPECT("win_basename", "\"C:\\\\x\\\\y.txt\"", NULL, NULL, "\"y.txt\"");
+	EXPECT("win_dirname", "\"C:\\\\x\\\\y.txt\"", NULL, NULL, "\"C:\\\\x\"");
+	EXPECT("win_splitdrive", "\"C:\\\\x\\\\y.txt\"", NULL, NULL,
+	       "[\"C:\", \"\\\\x\\\\y.txt\"]");
+	EXPECT("fileglob", "\"/nonexistent/*\"", NULL, NULL, "[]");
+}
+
+static void more_tests(void **state)
+{
+	(void)state;
+	IS("all", "[1, true]", NULL, NULL, 1);
+	IS("all", "[1, 0]", NULL, NULL, 0);
+	IS("any", "[0, \"\"]", NULL, NULL, 0);
+	IS("any", "[0, \"a\"]", NULL, NULL, 1);
+	IS("finished", "{\"finished\": 1}", NULL, NULL, 1);
+	IS("finished", "{\"finished\": 0}", NULL, NULL, 0);
+	IS("started", "{\"started\": 1}", NULL, NULL, 1);
+	IS("reachable", "{\"unreachable\": true}", NULL, NULL, 0);
+	IS("reachable", "{}", NULL, NULL, 1);
+	IS("is_dir", "\"/\"", NULL, NULL, 1);
+	IS("is_abs", "\"/tmp\"", NULL, NULL, 1);
+	IS("same_file", "\"/\"", "[\"/tmp/..\"]", NULL, 1);
+	IS("mount", "\"/\"", NULL, NULL, 1);
+	IS("nan", "1.5", NULL, NULL, 0);
+	IS("vault_encrypted", "{\"__ansible_vault\": \"$ANSIBLE_VAULT;1.1;AES256\"}", NULL, NULL,
+	   1);
+	IS("vault_encrypted", "\"$ANSIBLE_VAULT;1.1;AES256\"", NULL, NULL, 0);
+	IS("url", "\"http://x\"", NULL, NULL, 1);
+	IS("url", "\"x\"", NULL, NULL, 0);
+	IS("urn", "\"urn:isbn:123\"", NULL, NULL, 1);
+	IS("uri", "\"http://x\"", NULL, NULL, 1);
 }
 
 static void json_yaml(void **state)
@@ -910,6 +970,52 @@ static void lookups_password(void **state)
 	buf_release(&text);
 }
 
+static void lookups_ini(void **state)
+{
+	const char *dir = *state;
+	const char *const paths[] = {dir, NULL};
+	struct jinja_ctx ctx = {NULL, NULL, paths};
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/t.ini", dir);
+	f = fopen(path, "w");
+	fputs("[s]\nuser = bob\nPass: x y \n# c\n; d\nmulti = a\n  b\n[t]\nuser=al\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/t.properties", dir);
+	f = fopen(path, "w");
+	fputs("a.b=1\nc: 2\n", f);
+	fclose(f);
+	LOOKUP("ini", "[\"user section=s file=t.ini\"]", NULL, &ctx, "[\"bob\"]");
+	LOOKUP("ini", "[\"PASS section=s file=t.ini\"]", NULL, &ctx, "[\"x y\"]");
+	LOOKUP("ini", "[\"multi section=s file=t.ini\"]", NULL, &ctx, "[\"a\\nb\"]");
+	LOOKUP("ini", "[\"nope section=s file=t.ini\"]", NULL, &ctx, "[\"\"]");
+	LOOKUP("ini", "[\"nope section=s file=t.ini default=dd\"]", NULL, &ctx, "[\"dd\"]");
+	LOOKUP("ini", "[\"user\"]", "{\"section\": \"t\", \"file\": \"t.ini\"}", &ctx, "[\"al\"]");
+	LOOKUP("ini", "[\"u.* section=s file=t.ini re=True\"]", NULL, &ctx, "[\"bob\"]");
+	LOOKUP("ini", "[\"a.b type=properties file=t.properties\"]", NULL, &ctx, "[\"1\"]");
+	LOOKUP_ERR("ini", "[\"user section=zz file=t.ini\"]", NULL, &ctx,
+		   "No section 'zz' in t.ini");
+	LOOKUP_ERR("ini", "[\"user section=s file=none.ini\"]", NULL, &ctx,
+		   "could not locate file in lookup: none.ini");
+	snprintf(path, sizeof(path), "%s/p.csv", dir);
+	f = fopen(path, "w");
+	fputs("name,age,city\nbob,30,\"New York, NY\"\nal,25,Paris\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/p.tsv", dir);
+	f = fopen(path, "w");
+	fputs("a\t1\nb\t2\n", f);
+	fclose(f);
+	LOOKUP("csvfile", "[\"bob file=p.csv delimiter=,\"]", NULL, &ctx, "[\"30\"]");
+	LOOKUP("csvfile", "[\"bob file=p.csv delimiter=, col=2\"]", NULL, &ctx,
+	       "[\"New York, NY\"]");
+	LOOKUP("csvfile", "[\"zz file=p.csv delimiter=, default=dd\"]", NULL, &ctx, "[\"dd\"]");
+	LOOKUP("csvfile", "[\"zz file=p.csv delimiter=,\"]", NULL, &ctx, "[]");
+	LOOKUP("csvfile", "[\"b file=p.tsv\"]", NULL, &ctx, "[\"2\"]");
+	LOOKUP("csvfile", "[\"bob\"]", "{\"file\": \"p.csv\", \"delimiter\": \",\", \"col\": 1}",
+	       &ctx, "[\"30\"]");
+}
+
 static void lookups_template(void **state)
 {
 	const char *dir = *state;
@@ -1123,18 +1229,21 @@ static const char *const sweep_filters[] = {
 	"subelements",
 };
 static const char *const sweep_tests[] = {
-	"defined", "undefined",	  "none",     "string",	     "number", "integer",   "float",
-	"boolean", "mapping",	  "iterable", "sequence",    "failed", "succeeded", "changed",
-	"skipped", "unreachable", "match",    "search",	     "regex",  "in",	    "contains",
-	"truthy",  "falsy",	  "eq",	      "ne",	     "lt",     "le",	    "gt",
-	"ge",	   "odd",	  "even",     "divisibleby", "subset", "superset",  "upper",
-	"lower",   "sameas",	  "abs",      "exists",	     "file",   "directory", "link",
-	"version",
+	"defined",     "undefined",   "none",	  "string",	 "number",    "integer",
+	"float",       "boolean",     "mapping",  "iterable",	 "sequence",  "failed",
+	"succeeded",   "changed",     "skipped",  "unreachable", "match",     "search",
+	"regex",       "in",	      "contains", "truthy",	 "falsy",     "eq",
+	"ne",	       "lt",	      "le",	  "gt",		 "ge",	      "odd",
+	"even",	       "divisibleby", "subset",	  "superset",	 "upper",     "lower",
+	"sameas",      "abs",	      "exists",	  "file",	 "directory", "link",
+	"version",     "all",	      "any",	  "finished",	 "started",   "reachable",
+	"same_file",   "mount",	      "url",	  "urn",	 "uri",	      "vault_encrypted",
+	"link_exists",
 };
 static const char *const sweep_lookups[] = {
 	"env",	       "file",	      "template",      "fileglob",	"vars",	  "items",
 	"list",	       "dict",	      "indexed_items", "together",	"nested", "sequence",
-	"first_found", "subelements", "varnames",      "random_choice",
+	"first_found", "subelements", "varnames",      "random_choice", "ini",	  "csvfile",
 };
 
 static void sweep_one(const char *kind, const char *name, const char *input, const char *args,
@@ -1197,6 +1306,8 @@ int main(void)
 		cmocka_unit_test(sets),
 		cmocka_unit_test(map_select),
 		cmocka_unit_test(more_filters),
+		cmocka_unit_test(misc_filters),
+		cmocka_unit_test(more_tests),
 		cmocka_unit_test(json_yaml),
 		cmocka_unit_test(regex),
 		cmocka_unit_test(tests_types),
@@ -1209,6 +1320,7 @@ int main(void)
 						lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_password, lookup_dir_setup,
 						lookup_dir_teardown),
+		cmocka_unit_test_setup_teardown(lookups_ini, lookup_dir_setup, lookup_dir_teardown),
 		cmocka_unit_test_setup_teardown(lookups_template, lookup_dir_setup,
 						lookup_dir_teardown),
 		cmocka_unit_test(lookups_commands),
