@@ -68,6 +68,8 @@ void role_parts_release(struct role_parts *p);
  */
 char **playbook_search_paths(json_t *task, const char *play_dir, const char *subdir);
 void playbook_free_paths(char **paths);
+/* Where lookups (file, template, fileglob) start: the role's folder, then the playbook's. */
+char **playbook_lookup_paths(json_t *task, const char *play_dir);
 
 /* The task's place for messages, "file:line:col", or "" */
 const char *playbook_where(json_t *node);

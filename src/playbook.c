@@ -1173,6 +1173,18 @@ char **playbook_search_paths(json_t *task, const char *play_dir, const char *sub
 	return paths;
 }
 
+char **playbook_lookup_paths(json_t *task, const char *play_dir)
+{
+	const char *role_path = json_string_value(json_object_get(task, "__role_path"));
+	char **paths = xcalloc(3, sizeof(*paths));
+	size_t n = 0;
+
+	if (role_path)
+		paths[n++] = xstrdup(role_path);
+	paths[n++] = xstrdup(play_dir);
+	return paths;
+}
+
 void playbook_free_paths(char **paths)
 {
 	size_t i;

@@ -48,6 +48,7 @@ struct task_run {
 	struct hexec *hx;
 	size_t nr;
 	char *name;                 /* as shown */
+	char **lookup_paths;        /* where lookups find relative files */
 	int retries, delay;
 };
 
@@ -55,7 +56,8 @@ struct task_run {
 
 static struct jinja_ctx ctx_of(struct task_run *t, json_t *vars)
 {
-	struct jinja_ctx c = { .vars = vars, .where = playbook_where(t->task) };
+	struct jinja_ctx c = { .vars = vars, .where = playbook_where(t->task),
+			       .search_paths = (const char *const *)t->lookup_paths };
 
 	return c;
 }
@@ -214,8 +216,12 @@ static json_t *loop_items(struct task_run *t, json_t *vars, struct buf *err)
 json_t *task_loop_items(struct play_run *pr, json_t *task, json_t *vars, struct buf *err)
 {
 	struct task_run t = { .pr = pr, .task = task };
+	json_t *items;
 
-	return loop_items(&t, vars, err);
+	t.lookup_paths = playbook_lookup_paths(task, pr->dir);
+	items = loop_items(&t, vars, err);
+	playbook_free_paths(t.lookup_paths);
+	return items;
 }
 
 static void set_loop_vars(struct task_run *t, struct hexec *hx, size_t i)
@@ -834,6 +840,7 @@ static int task_setup(struct task_run *t, struct play_run *pr, json_t *task)
 	t->mod = t->is_template ? module_find("copy") :
 		 playbook_is_internal_action(t->action) ? NULL : module_find(t->action);
 	t->loop_var = json_string_value(json_object_get(lc, "loop_var")) ?: "item";
+	t->lookup_paths = playbook_lookup_paths(task, pr->dir);
 	/* Ansible: until without retries tries 3 times, 5 s apart */
 	t->retries = json_is_integer(retries) ? (int)json_integer_value(retries) :
 		     json_is_string(retries) ? atoi(json_string_value(retries)) : 3;
@@ -854,6 +861,7 @@ static void task_release(struct task_run *t)
 	}
 	free(t->hx);
 	free(t->name);
+	playbook_free_paths(t->lookup_paths);
 }
 
 /* run_once: the other hosts get the first one's registered result and facts. */
