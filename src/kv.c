@@ -83,11 +83,30 @@ static const char *find_assign(const char *w)
 	return NULL;
 }
 
+/* Python's escape sequences in a k=v value, decoded as Ansible's parse_kv does. */
+static char *decode_escapes(const char *s)
+{
+	static const char from[] = "ntr\\\"'abfv", to[] = "\n\t\r\\\"'\a\b\f\v";
+	struct buf out = BUF_INIT;
+	const char *hit;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1] && (hit = strchr(from, s[1]))) {
+			buf_addch(&out, to[hit - from]);
+			s++;
+		} else {
+			buf_addch(&out, *s);
+		}
+	}
+	return buf_detach(&out, NULL);
+}
+
 static void add_option(json_t *obj, const char *w, const char *eq)
 {
 	char *key = xstrndup(w, (size_t)(eq - w));
-	char *val = unquote(eq + 1);
+	char *quoted = unquote(eq + 1), *val = decode_escapes(quoted);
 
+	free(quoted);
 	json_object_set_new(obj, key, json_string(val));
 	free(key);
 	free(val);
