@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc make pkg-config libssh2-1-dev libyaml-dev libssl-dev libpcre2-dev
 libjansson-dev libcmocka-dev openssh-server openssh-client ansible-core time
-procps iproute2 sudo"
+procps iproute2 sudo busybox"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
