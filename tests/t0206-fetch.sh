@@ -46,4 +46,12 @@ test_expect_success 'missing file, folder, missing arguments' '
 	test_grep "missing required arguments: dest" out
 '
 
+test_expect_success 'check mode: command, shell and raw are skipped, not run' '
+	adhoc host1 -C -a "touch $TRASH/ran1" >out &&
+	echo "host1 | SKIPPED" >expect && test_cmp expect out &&
+	adhoc host1 -C -m shell -a "touch $TRASH/ran2" >out && test_cmp expect out &&
+	adhoc host1 -C -m raw -a "touch $TRASH/ran3" >out && test_cmp expect out &&
+	test_path_is_missing ran1 && test_path_is_missing ran2 && test_path_is_missing ran3
+'
+
 test_done
