@@ -42,6 +42,11 @@ if [ -n "$removes" ] && ! any_exists "$removes"; then
 	skip "Did not run command since '$removes' does not exist" "$removes does not exist"
 fi
 
+# check mode (-C): a command cannot say what it would change, so it does not run
+if [ "$_ansible_check_mode" = true ]; then
+	drover_exit "{\"changed\": false, \"skipped\": true, \"rc\": 0, \"msg\": \"Command would have run if not in check mode\", \"_drover_skipped_run\": true}"
+fi
+
 if [ "$_uses_shell" = true ]; then
 	"${executable:-/bin/sh}" -c "$_drover_cmd"
 else

@@ -389,7 +389,8 @@ static void print_diff(struct adhoc_run *run, const char *status, json_t *result
 	struct buf text = BUF_INIT;
 
 	/* the oneline callback shows no diffs */
-	if (!run->diff || run->out.one_line || strcmp(status, "ok") || !diff || json_equal(diff, json_object()) ||
+	if (!run->diff || run->out.one_line || strcmp(status, "ok") || !diff ||
+	    (json_is_object(diff) && !json_object_size(diff)) ||
 	    (json_is_array(diff) && !json_array_size(diff)))
 		return;
 	diff_render(diff, &text);

@@ -131,33 +131,22 @@ test_expect_success 'bad arguments fail with Ansible wording' '
 	test_path_is_missing nodir
 '
 
-# same source, same arguments: ansible on one file, drover on another
-differential() {
-	for who in a d; do
-		rm -rf "diff-$who" && mkdir "diff-$who" && printf "$1" >"diff-$who/f"
-	done
-	ansible_ref host1 -o -m copy -a "dest=$TRASH/diff-a/f $2" >a1 2>&1
-	adhoc host1 -o -m copy -a "dest=$TRASH/diff-d/f $2" >d1 2>&1
-	ansible_ref host1 -o -m copy -a "dest=$TRASH/diff-a/f $2" >a2 2>&1
-	adhoc host1 -o -m copy -a "dest=$TRASH/diff-d/f $2" >d2 2>&1
-	cmp diff-a/f diff-d/f &&
-	test "$(stat -c %a diff-a/f)" = "$(stat -c %a diff-d/f)" &&
-	test "$(changed_of a1)/$(changed_of a2)" = "$(changed_of d1)/$(changed_of d2)" || {
-		echo "differs from ansible for: $2" >&2
-		cat a1 d1 >&2
-		return 1
-	}
-}
+. "$TEST_DIR/helpers/vs-ansible.sh"
 
 if test -n "$have_ansible"; then
-	test_expect_success 'same files and changed flags as ansible' '
-		differential "old\n" "src=src1" &&
-		differential "new\n" "src=src1" &&
-		differential "x" "content=abc mode=0600" &&
-		differential "x" "content=abc mode=u=rw,g=,o=r" &&
-		differential "x" "content=abc force=no" &&
-		differential "x" "src=bin mode=644"
-	'
+	test_expect_success 'same files and changed flags as ansible' "
+		vs_ansible copy <<-EOF
+		echo old >f|src=$TRASH/src1 dest=@/f
+		echo new >f|src=$TRASH/src1 dest=@/f
+		:|content=abc dest=@/f mode=0600
+		:|content=abc dest=@/f mode=u=rw,g=,o=r
+		echo x >f|content=abc dest=@/f force=no
+		:|src=$TRASH/bin dest=@/f mode=644
+		:|src=$TRASH/tree dest=@/
+		:|src=$TRASH/tree/ dest=@/sub/
+		mkdir d|src=$TRASH/src1 dest=@/d
+		EOF
+	"
 else
 	test_skip 'same files and changed flags as ansible' 'no ansible'
 fi

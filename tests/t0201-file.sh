@@ -27,13 +27,11 @@ test_expect_success 'directory with parents and a mode; second run unchanged' '
 	printf "false\nfalse\n" >expect && changed_of out >actual && test_cmp expect actual
 '
 
-test_expect_success 'touch creates, then mode as YAML int 644 is decimal (0o1204), string 644 octal' '
+test_expect_success 'touch creates; mode 644 and 0644 are octal, symbolic works' '
 	adhoc host1 -o -m file -a "path=$TRASH/f state=touch mode=644" >out &&
 	test_grep "\"mode\": \"0644\"" out && test "$(stat -c %a f)" = 644 &&
-	adhoc host1 -o -m file -a "{\"path\": \"$TRASH/f\", \"mode\": 420}" >out &&
-	test "$(stat -c %a f)" = 644 &&
-	adhoc host1 -o -m file -a "{\"path\": \"$TRASH/f\", \"mode\": 644}" >out &&
-	test "$(stat -c %a f)" = 1204 &&
+	adhoc host1 -o -m file -a "path=$TRASH/f mode=01755" >out &&
+	test "$(stat -c %a f)" = 1755 &&
 	adhoc host1 -o -m file -a "path=$TRASH/f mode=u=rw,g=r,o=r" >out &&
 	test "$(stat -c %a f)" = 644
 '
@@ -113,43 +111,22 @@ test_expect_success 'bad arguments fail with Ansible wording' '
 	test_grep "Unsupported parameters for (file) module: pth. Supported parameters include: .* (dest, name)" out
 '
 
-# state_of PATH: kind, mode and link target, for comparing outcomes
-state_of() {
-	if [ -L "$1" ]; then echo "link $(readlink "$1")"
-	elif [ -e "$1" ]; then stat -c "%F %a %h" "$1"
-	else echo absent; fi
-}
-
-differential() {
-	for who in a d; do
-		rm -rf "diff-$who" && mkdir "diff-$who" && (cd "diff-$who" && eval "$1")
-	done
-	aa=$(echo "$2" | sed "s|@|$TRASH/diff-a|g") da=$(echo "$2" | sed "s|@|$TRASH/diff-d|g")
-	ansible_ref host1 -o -m file -a "$aa" >a1 2>&1
-	adhoc host1 -o -m file -a "$da" >d1 2>&1
-	ansible_ref host1 -o -m file -a "$aa" >a2 2>&1
-	adhoc host1 -o -m file -a "$da" >d2 2>&1
-	for p in $3; do
-		test "$(state_of "diff-a/$p" | sed "s|$TRASH/diff-a|X|")" = \
-		     "$(state_of "diff-d/$p" | sed "s|$TRASH/diff-d|X|")" || {
-			echo "$p differs for: $2" >&2; return 1; }
-	done
-	test "$(changed_of a1)/$(changed_of a2)" = "$(changed_of d1)/$(changed_of d2)" || {
-		echo "changed differs for: $2" >&2
-		cat a1 d1 >&2
-		return 1
-	}
-}
+. "$TEST_DIR/helpers/vs-ansible.sh"
 
 if test -n "$have_ansible"; then
 	test_expect_success 'same outcome and changed flags as ansible' '
-		differential ":" "path=@/x/y state=directory mode=0700" "x x/y" &&
-		differential "touch f" "path=@/f mode=u=rwx,go=rx" "f" &&
-		differential "touch f" "path=@/f mode=0600 state=touch" "f" &&
-		differential "touch f" "path=@/l src=f state=link" "l" &&
-		differential "touch f" "path=@/h src=@/f state=hard" "h f" &&
-		differential "mkdir -p t/u" "path=@/t state=absent" "t" &&
-		differential "mkdir -p t/u; touch t/u/v" "path=@/t recurse=yes mode=go-rwx" "t t/u t/u/v"
+		vs_ansible file <<-\EOF
+		:|path=@/x/y state=directory mode=0700
+		touch f|path=@/f mode=u=rwx,go=rx
+		touch f|path=@/f mode=0600 state=touch
+		touch f|path=@/l src=f state=link
+		touch f|path=@/h src=@/f state=hard
+		mkdir -p t/u|path=@/t state=absent
+		mkdir -p t/u; touch t/u/v|path=@/t recurse=yes mode=go-rwx
+		touch f; echo x >g|path=@/g src=f state=link force=yes
+		touch f|path=@/g src=nosuch state=link
+		:|path=@/nothing
+		EOF
 	'
 else
 	test_skip 'same outcome and changed flags as ansible' 'no ansible'

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "diff.h"
 #include "jsonutil.h"
 #include "kv.h"
 #include "module.h"
@@ -233,10 +234,78 @@ static void script_reads_controller_file(void **state)
 	buf_release(&err);
 }
 
+static void aliases_choices_and_int_mode(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *in, *a;
+
+	(void)state;
+	a = checked("file", "dest=/tmp/x state=touch", &err);
+	assert_non_null(a);
+	assert_string_equal(json_string_value(json_object_get(a, "path")), "/tmp/x");
+	json_decref(a);
+	assert_null(checked("file", "path=/x state=bogus", &err));
+	assert_string_equal(err.buf, "value of state must be one of: absent, directory, file, "
+				     "hard, link, touch, got: bogus");
+	assert_null(checked("file", "pth=/x", &err));
+	assert_string_equal(err.buf, "Unsupported parameters for (file) module: pth. Supported "
+				     "parameters include: follow, force, group, mode, owner, path, "
+				     "recurse, src, state (dest, name).");
+	/* YAML's mode: 644 is the number 644, which Ansible applies as 0o1204 */
+	in = json_pack("{s:s, s:i}", "path", "/x", "mode", 644);
+	a = module_check_args(module_find("file"), in, &err);
+	assert_string_equal(json_string_value(json_object_get(a, "mode")), "1204");
+	json_decref(a);
+	json_decref(in);
+	buf_release(&err);
+}
+
+static void copy_reads_content(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *a;
+
+	(void)state;
+	a = checked("copy", "content=abc dest=/x", &err);
+	assert_non_null(a);
+	assert_string_equal(json_string_value(json_object_get(a, "_drover_data_b64")), "YWJj");
+	assert_string_equal(json_string_value(json_object_get(a, "_drover_src_sha1")),
+			    "a9993e364706816aba3e25717850c26c9cd0d89d");
+	json_decref(a);
+	assert_null(checked("copy", "content=abc src=x dest=/x", &err));
+	assert_string_equal(err.buf, "src and content are mutually exclusive");
+	buf_release(&err);
+}
+
+static void diff_as_difflib(void **state)
+{
+	struct buf out = BUF_INIT;
+	json_t *d;
+
+	(void)state;
+	d = json_pack("{s:s, s:s, s:s, s:s}", "before", "a\nb\nc\nd\ne\nf\ng\nh\ni\n", "after",
+		      "a\nB\nc\nd\ne\nf\ng\nh\nI", "before_header", "f", "after_header", "f");
+	diff_render(d, &out);
+	/* as Python's difflib.unified_diff: six equal lines do not split the hunk */
+	assert_string_equal(out.buf, "--- before: f\n+++ after: f\n@@ -1,9 +1,9 @@\n a\n-b\n+B\n c\n"
+				     " d\n e\n f\n g\n h\n-i\n+I\n"
+				     "\\ No newline at end of file\n\n");
+	json_decref(d);
+	buf_reset(&out);
+	d = json_pack("{s:{s:s}, s:{s:s}}", "before", "path", "/x", "after", "path", "/x");
+	diff_render(d, &out);
+	assert_string_equal(out.buf, "");
+	json_decref(d);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_fqcn),
+		cmocka_unit_test(aliases_choices_and_int_mode),
+		cmocka_unit_test(copy_reads_content),
+		cmocka_unit_test(diff_as_difflib),
 		cmocka_unit_test(unsupported_option),
 		cmocka_unit_test(defaults_and_types),
 		cmocka_unit_test(shell_keeps_line),
