@@ -420,6 +420,8 @@ static json_t *build_job(struct task_run *t, struct hexec *hx, json_t *args, str
 						   (json_int_t)t->pr->run->o->task_timeout);
 	if ((become = become_for(t, hx->vars)))
 		json_object_set_new(job, "become", become);
+	if (json_is_string(json_object_get(hx->vars, "ansible_shell_executable")))
+		json_object_set(job, "shell", json_object_get(hx->vars, "ansible_shell_executable"));
 	return job;
 }
 
