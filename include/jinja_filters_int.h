@@ -65,8 +65,6 @@ extern const struct jf_test_table jf_version_tests;
 
 /* Positional argument i, or the keyword name (may be NULL); borrowed, NULL if absent. */
 json_t *jf_arg(const struct jinja_call *call, size_t i, const char *name);
-/* Python's truthiness. */
-int jf_truthy(const json_t *v);
 /* Python's type name: str, int, float, bool, list, dict, NoneType. */
 const char *jf_type_name(const json_t *v);
 /* A number (int, float or bool) as a double. */

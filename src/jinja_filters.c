@@ -68,28 +68,6 @@ json_t *jf_arg(const struct jinja_call *call, size_t i, const char *name)
 	return v;
 }
 
-int jf_truthy(const json_t *v)
-{
-	if (!v)
-		return 0;
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return json_object_size(v) > 0;
-	case JSON_ARRAY:
-		return json_array_size(v) > 0;
-	case JSON_STRING:
-		return json_string_length(v) > 0;
-	case JSON_INTEGER:
-		return json_integer_value(v) != 0;
-	case JSON_REAL:
-		return json_real_value(v) != 0.0;
-	case JSON_TRUE:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 const char *jf_type_name(const json_t *v)
 {
 	static const char *const names[] = {
@@ -316,7 +294,7 @@ static json_t *f_default(json_t *input, const struct jinja_call *call, struct bu
 	json_t *boolean = jf_arg(call, 1, "boolean");
 
 	(void)err;
-	if (input && !(jf_truthy(boolean) && !jf_truthy(input)))
+	if (input && !(jinja_truthy(boolean) && !jinja_truthy(input)))
 		return json_incref(input);
 	return dflt ? json_incref(dflt) : json_string("");
 }
@@ -353,7 +331,7 @@ static json_t *f_ternary(json_t *input, const struct jinja_call *call, struct bu
 	if (json_is_null(input) && none && !json_is_null(none))
 		r = none;
 	else
-		r = jf_truthy(input) ? yes : no;
+		r = jinja_truthy(input) ? yes : no;
 	return r ? json_incref(r) : json_null();
 }
 

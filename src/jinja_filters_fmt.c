@@ -209,7 +209,7 @@ static json_t *f_truncate(json_t *input, const struct jinja_call *call, struct b
 	if ((long long)jf_utf8_len(s) <= len + leeway)
 		return json_incref(input);
 	buf_add(&out, s, utf8_offset(s, keep > 0 ? (size_t)keep : 0));
-	if (!jf_truthy(jf_arg(call, 1, "killwords")) && (sp = strrchr(out.buf, ' ')))
+	if (!jinja_truthy(jf_arg(call, 1, "killwords")) && (sp = strrchr(out.buf, ' ')))
 		buf_setlen(&out, (size_t)(sp - out.buf));
 	buf_addstr(&out, end);
 	input = json_stringn(out.buf, out.len);
@@ -321,7 +321,7 @@ static json_t *f_filesizeformat(json_t *input, const struct jinja_call *call, st
 {
 	static const char *const dec[] = {"kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
 	static const char *const bin[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
-	int binary = jf_truthy(jf_arg(call, 0, "binary"));
+	int binary = jinja_truthy(jf_arg(call, 0, "binary"));
 	double bytes = json_is_string(input) ? atof(json_string_value(input)) : jf_number(input);
 	double base = binary ? 1024 : 1000, unit = base;
 	struct buf out = BUF_INIT;
@@ -358,7 +358,7 @@ static json_t *f_strftime(json_t *input, const struct jinja_call *call, struct b
 		t = (time_t)atof(json_string_value(jsec));
 	if (!json_is_string(input))
 		return jf_type_error(err, "strftime", "a format string", input);
-	if (jf_truthy(jutc))
+	if (jinja_truthy(jutc))
 		gmtime_r(&t, &tm);
 	else
 		localtime_r(&t, &tm);

@@ -148,9 +148,9 @@ static json_t *dump(json_t *input, const struct jinja_call *call, struct json_st
 	if (json_is_integer(ji))
 		st.indent = (int)json_integer_value(ji);
 	if (js)
-		st.sort_keys = jf_truthy(js);
+		st.sort_keys = jinja_truthy(js);
 	if (ja)
-		st.ensure_ascii = jf_truthy(ja);
+		st.ensure_ascii = jinja_truthy(ja);
 	dump_value(&out, input, &st, 0);
 	r = json_stringn(out.buf, out.len);
 	buf_release(&out);

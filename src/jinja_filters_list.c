@@ -135,8 +135,8 @@ static int sort_items(json_t *items, struct sort_key *k)
 static json_t *f_sort(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	struct sort_key k = {attr_list(jf_arg(call, 2, "attribute")),
-			     !jf_truthy(jf_arg(call, 1, "case_sensitive")),
-			     jf_truthy(jf_arg(call, 0, "reverse")), err, 0};
+			     !jinja_truthy(jf_arg(call, 1, "case_sensitive")),
+			     jinja_truthy(jf_arg(call, 0, "reverse")), err, 0};
 	json_t *items = items_of(input, "sort", err);
 
 	if (items && sort_items(items, &k) < 0) {
@@ -150,7 +150,7 @@ static json_t *f_sort(json_t *input, const struct jinja_call *call, struct buf *
 static json_t *min_max(json_t *input, const struct jinja_call *call, struct buf *err, int want)
 {
 	struct sort_key k = {attr_list(jf_arg(call, 1, "attribute")),
-			     !jf_truthy(jf_arg(call, 0, "case_sensitive")), 0, err, 0};
+			     !jinja_truthy(jf_arg(call, 0, "case_sensitive")), 0, err, 0};
 	json_t *items = items_of(input, want < 0 ? "min" : "max", err), *best = NULL, *x;
 	size_t i;
 
@@ -251,7 +251,7 @@ static json_t *f_reverse(json_t *input, const struct jinja_call *call, struct bu
 static json_t *f_groupby(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jattr = jf_arg(call, 0, "attribute"), *dflt = jf_arg(call, 1, "default");
-	struct sort_key k = {attr_list(jattr), !jf_truthy(jf_arg(call, 2, "case_sensitive")), 0,
+	struct sort_key k = {attr_list(jattr), !jinja_truthy(jf_arg(call, 2, "case_sensitive")), 0,
 			     err, 0};
 	json_t *items = items_of(input, "groupby", err), *out = NULL, *group = NULL, *x,
 	       *prev = NULL;
@@ -288,8 +288,8 @@ static json_t *f_dictsort(json_t *input, const struct jinja_call *call, struct b
 {
 	json_t *by = jf_arg(call, 1, "by"), *pairs, *attrs;
 	int by_value = json_is_string(by) && !strcmp(json_string_value(by), "value");
-	struct sort_key k = {NULL, !jf_truthy(jf_arg(call, 0, "case_sensitive")),
-			     jf_truthy(jf_arg(call, 2, "reverse")), err, 0};
+	struct sort_key k = {NULL, !jinja_truthy(jf_arg(call, 0, "case_sensitive")),
+			     jinja_truthy(jf_arg(call, 2, "reverse")), err, 0};
 	const char *key;
 	json_t *v;
 
@@ -396,7 +396,7 @@ static json_t *f_flatten(json_t *input, const struct jinja_call *call, struct bu
 		return jf_type_error(err, "flatten", "a list", input);
 	out = json_array();
 	flatten_into(out, input, json_is_integer(jl) ? json_integer_value(jl) : -1,
-		     jskip ? jf_truthy(jskip) : 1);
+		     jskip ? jinja_truthy(jskip) : 1);
 	return out;
 }
 

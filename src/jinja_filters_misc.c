@@ -94,7 +94,7 @@ static json_t *f_human_to_bytes(json_t *input, const struct jinja_call *call, st
 {
 	static const char units[] = "BKMGTPEZY";
 	json_t *jdef = jf_arg(call, 0, "default_unit");
-	int isbits = jf_truthy(jf_arg(call, 1, "isbits"));
+	int isbits = jinja_truthy(jf_arg(call, 1, "isbits"));
 	struct buf s = BUF_INIT;
 	const char *p, *unit, *u;
 	char *end;

@@ -51,8 +51,8 @@ static pcre2_code *re_compile(const char *pattern, int flags, struct buf *err)
 
 int jf_regex_flags(const struct jinja_call *call)
 {
-	return (jf_truthy(json_object_get(call->kwargs, "ignorecase")) ? JF_RE_IGNORECASE : 0) |
-	       (jf_truthy(json_object_get(call->kwargs, "multiline")) ? JF_RE_MULTILINE : 0);
+	return (jinja_truthy(json_object_get(call->kwargs, "ignorecase")) ? JF_RE_IGNORECASE : 0) |
+	       (jinja_truthy(json_object_get(call->kwargs, "multiline")) ? JF_RE_MULTILINE : 0);
 }
 
 int jf_regex_test(const char *s, const char *pattern, int flags, const char *mode, struct buf *err)

@@ -114,7 +114,7 @@ static json_t *select_items(json_t *input, const struct jinja_call *call, struct
 	out = json_array();
 	json_array_foreach(items, i, x) {
 		v = jattr ? jf_attr(x, json_string_value(jattr)) : x;
-		r = fn ? fn(v, &sub, err) : jf_truthy(v);
+		r = fn ? fn(v, &sub, err) : jinja_truthy(v);
 		if (r < 0 && jattr && !v)
 			/* Jinja's undefined attribute fails the test with this text. */
 			buf_setf(err, "'%s object' has no attribute '%s'", jf_type_name(x),
@@ -158,7 +158,7 @@ static json_t *f_subelements(json_t *input, const struct jinja_call *call, struc
 {
 	json_t *jpath = jf_arg(call, 0, "subelements"), *items = jf_iter(input), *out, *item, *sub,
 	       *x;
-	int skip = jf_truthy(jf_arg(call, 1, "skip_missing"));
+	int skip = jinja_truthy(jf_arg(call, 1, "skip_missing"));
 	size_t i, j;
 
 	if (!items || !json_is_string(jpath)) {

@@ -66,7 +66,7 @@ static json_t *f_unique(json_t *input, const struct jinja_call *call, struct buf
 		return NULL;
 	out = json_array();
 	add_unique(out, items, json_string_value(jattr),
-		   !jf_truthy(jf_arg(call, 0, "case_sensitive")));
+		   !jinja_truthy(jf_arg(call, 0, "case_sensitive")));
 	json_decref(items);
 	return out;
 }
@@ -234,7 +234,7 @@ static void collect_dicts(json_t *out, json_t *v)
 
 static json_t *f_combine(json_t *input, const struct jinja_call *call, struct buf *err)
 {
-	int recursive = jf_truthy(json_object_get(call->kwargs, "recursive"));
+	int recursive = jinja_truthy(json_object_get(call->kwargs, "recursive"));
 	json_t *dicts = json_array(), *acc = NULL, *d, *next;
 	enum list_merge how;
 	size_t i;

@@ -247,7 +247,7 @@ static json_t *f_quote(json_t *input, const struct jinja_call *call, struct buf 
 static json_t *f_indent(json_t *input, const struct jinja_call *call, struct buf *err)
 {
 	json_t *jw = jf_arg(call, 0, "width"), *jfirst = jf_arg(call, 1, "first");
-	int blank = jf_truthy(jf_arg(call, 2, "blank"));
+	int blank = jinja_truthy(jf_arg(call, 2, "blank"));
 	struct buf s = BUF_INIT, pad = BUF_INIT, out = BUF_INIT;
 	const char *p, *eol;
 	long long n = json_is_integer(jw) ? json_integer_value(jw) : 4;
@@ -258,7 +258,7 @@ static json_t *f_indent(json_t *input, const struct jinja_call *call, struct buf
 		buf_addstr(&pad, json_string_value(jw));
 	while (!json_is_string(jw) && n-- > 0)
 		buf_addch(&pad, ' ');
-	if (jf_truthy(jfirst))
+	if (jinja_truthy(jfirst))
 		buf_add(&out, pad.buf, pad.len);
 	for (p = s.buf;; p = eol + 1 + (eol[0] == '\r' && eol[1] == '\n')) {
 		eol = p + strcspn(p, "\r\n");
@@ -534,7 +534,7 @@ static json_t *f_human_readable(json_t *input, const struct jinja_call *call, st
 	static const char units[] = "YZEPTGMK";
 	json_t *jbits = jf_arg(call, 0, "isbits"), *junit = jf_arg(call, 1, "unit");
 	const char *unit = json_is_string(junit) ? json_string_value(junit) : NULL;
-	const char *base = jf_truthy(jbits) ? "bits" : "Bytes";
+	const char *base = jinja_truthy(jbits) ? "bits" : "Bytes";
 	double size = jf_number(input), limit = 1;
 	struct buf out = BUF_INIT;
 	int i;

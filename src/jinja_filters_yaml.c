@@ -196,7 +196,7 @@ static json_t *dump_yaml(json_t *input, const struct jinja_call *call, int inden
 	json_t *ji = json_object_get(call->kwargs, "indent");
 	json_t *jw = json_object_get(call->kwargs, "width");
 	json_t *jf = json_object_get(call->kwargs, "default_flow_style");
-	struct yaml_out y = {.flow = jf ? (json_is_null(jf) ? -1 : jf_truthy(jf)) : flow};
+	struct yaml_out y = {.flow = jf ? (json_is_null(jf) ? -1 : jinja_truthy(jf)) : flow};
 	struct buf out = BUF_INIT;
 	size_t off;
 	int ecode;

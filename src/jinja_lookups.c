@@ -119,7 +119,7 @@ static void strip_text(struct buf *b, int lstrip, int rstrip)
 static json_t *l_file(const struct jinja_call *call, struct buf *err)
 {
 	json_t *out = json_array(), *term, *jr = json_object_get(call->kwargs, "rstrip");
-	int lstrip = jf_truthy(json_object_get(call->kwargs, "lstrip"));
+	int lstrip = jinja_truthy(json_object_get(call->kwargs, "lstrip"));
 	struct buf b = BUF_INIT;
 	const char *name;
 	char *text;
@@ -135,7 +135,7 @@ static json_t *l_file(const struct jinja_call *call, struct buf *err)
 		buf_reset(&b);
 		buf_addstr(&b, text);
 		free(text);
-		strip_text(&b, lstrip, jr ? jf_truthy(jr) : 1);
+		strip_text(&b, lstrip, jr ? jinja_truthy(jr) : 1);
 		json_array_append_new(out, json_string_lossy(b.buf, b.len));
 	}
 	buf_release(&b);
@@ -368,10 +368,10 @@ static int ff_skip(const struct jinja_call *call)
 	json_t *t;
 	size_t i;
 
-	if (jf_truthy(json_object_get(call->kwargs, "skip")))
+	if (jinja_truthy(json_object_get(call->kwargs, "skip")))
 		return 1;
 	json_array_foreach(call->args, i, t)
-		if (jf_truthy(json_object_get(t, "skip")))
+		if (jinja_truthy(json_object_get(t, "skip")))
 			return 1;
 	return 0;
 }

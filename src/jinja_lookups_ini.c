@@ -40,7 +40,7 @@ static int opt_bool(const struct ini_opts *o, const struct jinja_call *call, con
 	if (!v)
 		v = json_object_get(call->kwargs, name);
 	if (!json_is_string(v))
-		return jf_truthy(v);
+		return jinja_truthy(v);
 	s = json_string_value(v);
 	return !strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1");
 }

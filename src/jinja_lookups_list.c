@@ -365,7 +365,7 @@ static json_t *l_subelements(const struct jinja_call *call, struct buf *err)
 {
 	json_t *items = json_array_get(call->args, 0), *path = json_array_get(call->args, 1);
 	json_t *flags = json_array_get(call->args, 2), *out, *item;
-	int skip = jf_truthy(json_object_get(flags, "skip_missing"));
+	int skip = jinja_truthy(json_object_get(flags, "skip_missing"));
 	size_t i;
 
 	if (json_is_object(items))

@@ -85,7 +85,7 @@ static int result_flag(json_t *in, const char *test, const char *key, struct buf
 		buf_setf(err, "The '%s' test expects a dictionary", test);
 		return -1;
 	}
-	return jf_truthy(json_object_get(in, key));
+	return jinja_truthy(json_object_get(in, key));
 }
 
 TEST(t_failed)
@@ -124,7 +124,7 @@ TEST(t_changed)
 		return r;
 	results = json_object_get(in, "results");
 	json_array_foreach(results, i, x)
-		if (jf_truthy(json_object_get(x, "changed")))
+		if (jinja_truthy(json_object_get(x, "changed")))
 			return 1;
 	return 0;
 }
@@ -182,8 +182,8 @@ TEST(t_truthy)
 	size_t i;
 
 	(void)err;
-	if (!jf_truthy(jf_arg(call, 0, "convert_bool")) || json_is_boolean(in))
-		return jf_truthy(in);
+	if (!jinja_truthy(jf_arg(call, 0, "convert_bool")) || json_is_boolean(in))
+		return jinja_truthy(in);
 	if (jf_is_number(in))
 		return jf_number(in) == 1;
 	for (i = 0; json_is_string(in) && i < ARRAY_SIZE(yes); i++)
@@ -395,7 +395,7 @@ static int all_any(json_t *in, int want_all, struct buf *err)
 		return -1;
 	}
 	json_array_foreach(items, i, x)
-		if (jf_truthy(x) != want_all)
+		if (jinja_truthy(x) != want_all)
 			r = !want_all;
 	json_decref(items);
 	return r;

@@ -233,7 +233,7 @@ static version_cmp_fn version_kind(const struct jinja_call *call, struct buf *er
 	const char *type = json_is_string(jtype) ? json_string_value(jtype) : NULL;
 
 	if (!type)
-		return jf_truthy(jf_arg(call, 2, "strict")) ? strict_cmp : loose_cmp;
+		return jinja_truthy(jf_arg(call, 2, "strict")) ? strict_cmp : loose_cmp;
 	if (!strcmp(type, "loose"))
 		return loose_cmp;
 	if (!strcmp(type, "strict"))
