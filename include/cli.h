@@ -10,6 +10,49 @@
  * notes about the configuration, and number arguments.
  */
 struct inventory;
+struct conn_defaults;
+struct vault_secrets;
+struct buf;
+
+/* The options of every command that reaches hosts: how to connect and become, vault passwords. */
+enum {
+	CLI_OPT_PRIVATE_KEY = 800, CLI_OPT_BECOME_USER, CLI_OPT_BECOME_METHOD, CLI_OPT_KNOWN_HOSTS,
+	CLI_OPT_HOST_KEY_CHECKING, CLI_OPT_SSH_COMMON, CLI_OPT_SSH_EXTRA, CLI_OPT_VAULT_PASSWORD_FILE,
+	CLI_OPT_VAULT_ID,
+};
+#define CLI_CONN_SHORT_OPTIONS "u:kbT:c:J"
+#define CLI_CONN_LONG_OPTIONS                                                          \
+	{ "user", required_argument, NULL, 'u' },                                      \
+	{ "private-key", required_argument, NULL, CLI_OPT_PRIVATE_KEY },               \
+	{ "key-file", required_argument, NULL, CLI_OPT_PRIVATE_KEY },                  \
+	{ "ask-pass", no_argument, NULL, 'k' },                                        \
+	{ "become", no_argument, NULL, 'b' },                                          \
+	{ "become-user", required_argument, NULL, CLI_OPT_BECOME_USER },               \
+	{ "become-method", required_argument, NULL, CLI_OPT_BECOME_METHOD },           \
+	{ "timeout", required_argument, NULL, 'T' },                                   \
+	{ "known-hosts", required_argument, NULL, CLI_OPT_KNOWN_HOSTS },               \
+	{ "host-key-checking", required_argument, NULL, CLI_OPT_HOST_KEY_CHECKING },   \
+	{ "connection", required_argument, NULL, 'c' },                                \
+	{ "ssh-common-args", required_argument, NULL, CLI_OPT_SSH_COMMON },            \
+	{ "ssh-extra-args", required_argument, NULL, CLI_OPT_SSH_EXTRA },              \
+	{ "vault-password-file", required_argument, NULL, CLI_OPT_VAULT_PASSWORD_FILE }, \
+	{ "vault-pass-file", required_argument, NULL, CLI_OPT_VAULT_PASSWORD_FILE },   \
+	{ "vault-id", required_argument, NULL, CLI_OPT_VAULT_ID },                     \
+	{ "ask-vault-pass", no_argument, NULL, 'J' },                                  \
+	{ "ask-vault-password", no_argument, NULL, 'J' }
+
+struct cli_conn {
+	struct conn_defaults *conn;
+	struct vault_secrets *vault;
+	int *ask_pass;
+};
+
+/*
+ * Takes option c if it is one of CLI_CONN_LONG_OPTIONS. Returns 1 (taken),
+ * 0 (not one of them), -1 with err (a bad value: exit 5) or -2 with err
+ * (a vault password that could not be read: exit 1).
+ */
+int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct buf *err);
 
 /* Loads sources (or the configured ones) into inv. Returns 0, or -1 after printing the error. */
 int cli_load_inventory(struct inventory *inv, const struct strvec *sources,

@@ -1,9 +1,13 @@
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "connvars.h"
 #include "inventory.h"
+#include "vault.h"
 #include "banned.h"
 
 int cli_load_inventory(struct inventory *inv, const struct strvec *sources,
@@ -49,5 +53,58 @@ int cli_number(const char *s, int *out)
 	if (!*s || *end || n < 0 || n > 1000000)
 		return -1;
 	*out = (int)n;
+	return 0;
+}
+
+static int bad_policy(const char *p)
+{
+	return strcmp(p, "strict") && strcmp(p, "accept-new") && strcmp(p, "no");
+}
+
+/* The options that only set a field. */
+static int conn_field(struct conn_defaults *d, int c, const char *arg)
+{
+	switch (c) {
+	case 'u': d->user = arg; return 1;
+	case CLI_OPT_PRIVATE_KEY: d->private_key = arg; return 1;
+	case 'b': d->become = 1; return 1;
+	case CLI_OPT_BECOME_USER: d->become_user = arg; return 1;
+	case CLI_OPT_KNOWN_HOSTS: d->known_hosts = arg; return 1;
+	case 'c': d->connection = arg; return 1;
+	case CLI_OPT_SSH_COMMON: d->ssh_common_args = arg; return 1;
+	case CLI_OPT_SSH_EXTRA: d->ssh_extra_args = arg; return 1;
+	}
+	return 0;
+}
+
+int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct buf *err)
+{
+	if (conn_field(cc->conn, c, arg))
+		return 1;
+	switch (c) {
+	case 'k':
+		*cc->ask_pass = 1;
+		return 1;
+	case CLI_OPT_BECOME_METHOD:
+		if (!strcmp(arg, "sudo"))
+			return 1;
+		buf_setf(err, "become method '%s' is not supported yet (drover has sudo)", arg);
+		return -1;
+	case 'T':
+		if (cli_number(arg, &cc->conn->timeout) == 0)
+			return 1;
+		buf_setf(err, "invalid timeout '%s'", arg);
+		return -1;
+	case CLI_OPT_HOST_KEY_CHECKING:
+		cc->conn->policy = arg;
+		if (!bad_policy(arg))
+			return 1;
+		buf_setf(err, "--host-key-checking takes strict, accept-new or no, not '%s'", arg);
+		return -1;
+	case CLI_OPT_VAULT_PASSWORD_FILE: case CLI_OPT_VAULT_ID: case 'J':
+		return vault_secrets_add(cc->vault, c == 'J' ? "ask-vault-pass" :
+				 c == CLI_OPT_VAULT_ID ? "vault-id" : "vault-password-file", arg, err) < 0 ?
+			-2 : 1;
+	}
 	return 0;
 }

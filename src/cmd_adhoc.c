@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "config.h"
 #include "diff.h"
@@ -88,44 +89,23 @@ static const char usage_text[] =
 
 	RUNOPTS_USAGE;
 
-enum {
-	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_TASK_TIMEOUT,
-	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_LIST_HOSTS,
-	OPT_VAULT_PASSWORD_FILE, OPT_VAULT_ID,
-};
+enum { OPT_TASK_TIMEOUT = 256, OPT_LIST_HOSTS };
 
 static const struct option long_options[] = {
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "module-name", required_argument, NULL, 'm' },
 	{ "args", required_argument, NULL, 'a' },
 	{ "forks", required_argument, NULL, 'f' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
-	{ "key-file", required_argument, NULL, OPT_PRIVATE_KEY },
-	{ "ask-pass", no_argument, NULL, 'k' },
-	{ "become", no_argument, NULL, 'b' },
-	{ "become-user", required_argument, NULL, OPT_BECOME_USER },
-	{ "become-method", required_argument, NULL, OPT_BECOME_METHOD },
 	{ "extra-vars", required_argument, NULL, 'e' },
 	{ "limit", required_argument, NULL, 'l' },
 	{ "one-line", no_argument, NULL, 'o' },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "timeout", required_argument, NULL, 'T' },
 	{ "task-timeout", required_argument, NULL, OPT_TASK_TIMEOUT },
-	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
-	{ "host-key-checking", required_argument, NULL, OPT_HOST_KEY_CHECKING },
-	{ "connection", required_argument, NULL, 'c' },
-	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
-	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
 	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
 	{ "check", no_argument, NULL, 'C' },
 	{ "diff", no_argument, NULL, 'D' },
-	{ "vault-password-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
-	{ "vault-pass-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
-	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },
-	{ "ask-vault-pass", no_argument, NULL, 'J' },
-	{ "ask-vault-password", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_CONN_LONG_OPTIONS,
 	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -144,30 +124,19 @@ static int bad_option(const char *fmt, ...)
 	return EXIT_OPTIONS;
 }
 
-static int positive_number(const char *s, int *out)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-
-	if (!*s || *end || n < 0 || n > 1000000)
-		return -1;
-	*out = (int)n;
-	return 0;
-}
-
-static int check_policy(const char *p)
-{
-	return strcmp(p, "strict") && strcmp(p, "accept-new") && strcmp(p, "no") ? -1 : 0;
-}
-
 /* One option; returns 0, or the exit code to stop with. */
 static int take_option(struct adhoc_opts *o, int c, const char *arg)
 {
 	struct buf err = BUF_INIT;
+	struct cli_conn cc = { &o->conn, &o->vault, &o->ask_pass };
 	int r = runopts_take(&o->run, c, arg, &err);
 
+	if (!r)
+		r = cli_conn_option(&cc, c, arg, &err);
 	if (r) {
-		r = r < 0 ? bad_option("%s", err.buf) : 0;
+		if (r == -2)
+			fprintf(stderr, "ERROR! %s\n", err.buf);
+		r = r == -1 ? bad_option("%s", err.buf) : r == -2 ? EXIT_ERROR : 0;
 		buf_release(&err);
 		return r;
 	}
@@ -176,17 +145,8 @@ static int take_option(struct adhoc_opts *o, int c, const char *arg)
 	case 'm': o->module_name = arg; break;
 	case 'a': o->module_args = arg; break;
 	case 'f':
-		if (positive_number(arg, &o->forks) < 0 || !o->forks)
+		if (cli_number(arg, &o->forks) < 0 || !o->forks)
 			r = bad_option("invalid forks value '%s'", arg);
-		break;
-	case 'u': o->conn.user = arg; break;
-	case OPT_PRIVATE_KEY: o->conn.private_key = arg; break;
-	case 'k': o->ask_pass = 1; break;
-	case 'b': o->conn.become = 1; break;
-	case OPT_BECOME_USER: o->conn.become_user = arg; break;
-	case OPT_BECOME_METHOD:
-		if (strcmp(arg, "sudo"))
-			r = bad_option("become method '%s' is not supported yet (drover has sudo)", arg);
 		break;
 	case 'e':
 		if (extravars_add(o->extra_vars, arg, &err) < 0)
@@ -195,33 +155,13 @@ static int take_option(struct adhoc_opts *o, int c, const char *arg)
 	case 'l': o->limit = arg; break;
 	case 'o': o->one_line = 1; break;
 	case 'v': o->verbosity++; break;
-	case 'T':
-		if (positive_number(arg, &o->conn.timeout) < 0)
-			r = bad_option("invalid timeout '%s'", arg);
-		break;
 	case OPT_TASK_TIMEOUT:
-		if (positive_number(arg, &o->task_timeout) < 0)
+		if (cli_number(arg, &o->task_timeout) < 0)
 			r = bad_option("invalid task timeout '%s'", arg);
 		break;
-	case OPT_KNOWN_HOSTS: o->conn.known_hosts = arg; break;
-	case OPT_HOST_KEY_CHECKING:
-		if (check_policy(arg) < 0)
-			r = bad_option("--host-key-checking takes strict, accept-new or no, not '%s'", arg);
-		o->conn.policy = arg;
-		break;
-	case 'c': o->conn.connection = arg; break;
-	case OPT_SSH_COMMON: o->conn.ssh_common_args = arg; break;
-	case OPT_SSH_EXTRA: o->conn.ssh_extra_args = arg; break;
 	case OPT_LIST_HOSTS: o->list_hosts = 1; break;
 	case 'C': o->check = 1; break;
 	case 'D': o->diff = 1; break;
-	case OPT_VAULT_PASSWORD_FILE: case OPT_VAULT_ID: case 'J':
-		if (vault_secrets_add(&o->vault, c == 'J' ? "ask-vault-pass" : c == OPT_VAULT_ID ?
-				      "vault-id" : "vault-password-file", arg, &err) < 0) {
-			fprintf(stderr, "ERROR! %s\n", err.buf);
-			r = EXIT_ERROR;
-		}
-		break;
 	case 'h': fputs(usage_text, stdout); r = -1; break;
 	default: r = bad_option("%s", "unknown or incomplete option");
 	}
@@ -245,28 +185,6 @@ static int parse_options(struct adhoc_opts *o, int argc, char **argv)
 }
 
 /* ---- hosts ---- */
-
-static int load_inventory(struct inventory *inv, const struct adhoc_opts *o,
-			  const struct config *cfg)
-{
-	const struct strvec *src = o->inventories.nr ? &o->inventories : &cfg->inventory;
-	struct buf err = BUF_INIT;
-	size_t i;
-
-	inventory_set_vault_secrets(inv, &o->vault);
-	if (!src->nr && inventory_load(inv, "/etc/ansible/hosts", &err) < 0)
-		buf_reset(&err); /* no inventory at all: only patterns that match nothing */
-	for (i = 0; i < src->nr; i++) {
-		if (inventory_load(inv, src->v[i], &err) < 0) {
-			fprintf(stderr, "ERROR! %s\n", err.buf);
-			buf_release(&err);
-			return -1;
-		}
-	}
-	inventory_finish(inv);
-	buf_release(&err);
-	return 0;
-}
 
 /* localhost or 127.0.0.1 named in the pattern but not in the inventory. */
 static void add_implicit_localhost(struct inventory *inv, const char *pattern)
@@ -611,7 +529,9 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor
 	int r;
 
 	memset(&run, 0, sizeof(run));
-	if (load_inventory(inv, o, cfg) < 0 || select_hosts(inv, o, &run.hosts, &nr) < 0) {
+	inventory_set_vault_secrets(inv, &o->vault);
+	if (cli_load_inventory(inv, &o->inventories, cfg) < 0 ||
+	    select_hosts(inv, o, &run.hosts, &nr) < 0) {
 		r = EXIT_PARSE;
 		goto out;
 	}
@@ -654,21 +574,6 @@ out:
 	return r;
 }
 
-/* At -v, as Ansible: which file was read, and what drover did not use. */
-static void note_config(const struct config *cfg, int verbosity)
-{
-	size_t i;
-
-	if (verbosity < 1)
-		return;
-	if (cfg->path)
-		fprintf(stderr, "Using %s as config file\n", cfg->path);
-	else
-		fprintf(stderr, "No config file found; using defaults\n");
-	for (i = 0; i < cfg->unknown.nr; i++)
-		fprintf(stderr, "note: setting %s is not used by drover\n", cfg->unknown.v[i]);
-}
-
 static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 {
 	struct buf err = BUF_INIT;
@@ -684,7 +589,7 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		return EXIT_ERROR;
 	}
 	buf_release(&err);
-	note_config(cfg, o->verbosity);
+	cli_note_config(cfg, o->verbosity);
 	o->conn.cfg = cfg;
 	if (!o->forks)
 		o->forks = cfg->forks > 0 ? cfg->forks : 25;

@@ -53,10 +53,8 @@ static const char usage_text[] =
 	RUNOPTS_USAGE;
 
 enum {
-	OPT_PRIVATE_KEY = 256, OPT_BECOME_USER, OPT_BECOME_METHOD, OPT_SKIP_TAGS, OPT_START_AT,
-	OPT_LIST_HOSTS, OPT_LIST_TASKS, OPT_LIST_TAGS, OPT_SYNTAX, OPT_TASK_TIMEOUT,
-	OPT_KNOWN_HOSTS, OPT_HOST_KEY_CHECKING, OPT_SSH_COMMON, OPT_SSH_EXTRA, OPT_FORCE_HANDLERS,
-	OPT_FLUSH_CACHE, OPT_VAULT_PASSWORD_FILE, OPT_VAULT_ID,
+	OPT_SKIP_TAGS = 256, OPT_START_AT, OPT_LIST_HOSTS, OPT_LIST_TASKS, OPT_LIST_TAGS,
+	OPT_SYNTAX, OPT_TASK_TIMEOUT, OPT_FORCE_HANDLERS, OPT_FLUSH_CACHE,
 };
 
 static const struct option long_options[] = {
@@ -68,13 +66,6 @@ static const struct option long_options[] = {
 	{ "diff", no_argument, NULL, 'D' },
 	{ "forks", required_argument, NULL, 'f' },
 	{ "extra-vars", required_argument, NULL, 'e' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "become", no_argument, NULL, 'b' },
-	{ "become-user", required_argument, NULL, OPT_BECOME_USER },
-	{ "become-method", required_argument, NULL, OPT_BECOME_METHOD },
-	{ "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
-	{ "key-file", required_argument, NULL, OPT_PRIVATE_KEY },
-	{ "ask-pass", no_argument, NULL, 'k' },
 	{ "start-at-task", required_argument, NULL, OPT_START_AT },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
@@ -83,19 +74,9 @@ static const struct option long_options[] = {
 	{ "list-tags", no_argument, NULL, OPT_LIST_TAGS },
 	{ "syntax-check", no_argument, NULL, OPT_SYNTAX },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "timeout", required_argument, NULL, 'T' },
 	{ "task-timeout", required_argument, NULL, OPT_TASK_TIMEOUT },
-	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
-	{ "host-key-checking", required_argument, NULL, OPT_HOST_KEY_CHECKING },
-	{ "connection", required_argument, NULL, 'c' },
-	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON },
-	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA },
-	{ "vault-password-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
-	{ "vault-pass-file", required_argument, NULL, OPT_VAULT_PASSWORD_FILE },
-	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },
-	{ "ask-vault-pass", no_argument, NULL, 'J' },
-	{ "ask-vault-password", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
+	CLI_CONN_LONG_OPTIONS,
 	RUNOPTS_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -128,48 +109,23 @@ static int number_option(const char *arg, int *out, const char *what)
 	return cli_number(arg, out) < 0 ? bad_option("invalid %s '%s'", what, arg) : 0;
 }
 
-/* Options shared with adhoc: who, how and where to connect. */
-static int conn_option(struct cmd_opts *o, int c, const char *arg)
-{
-	struct conn_defaults *d = &o->play.conn;
-
-	switch (c) {
-	case 'u': d->user = arg; return 0;
-	case OPT_PRIVATE_KEY: d->private_key = arg; return 0;
-	case 'k': o->ask_pass = 1; return 0;
-	case 'b': d->become = 1; return 0;
-	case OPT_BECOME_USER: d->become_user = arg; return 0;
-	case OPT_BECOME_METHOD:
-		return strcmp(arg, "sudo") ?
-			bad_option("become method '%s' is not supported yet (drover has sudo)", arg) : 0;
-	case 'T': return number_option(arg, &d->timeout, "timeout");
-	case OPT_KNOWN_HOSTS: d->known_hosts = arg; return 0;
-	case OPT_HOST_KEY_CHECKING:
-		d->policy = arg;
-		return strcmp(arg, "strict") && strcmp(arg, "accept-new") && strcmp(arg, "no") ?
-			bad_option("--host-key-checking takes strict, accept-new or no, not '%s'", arg) : 0;
-	case 'c': d->connection = arg; return 0;
-	case OPT_SSH_COMMON: d->ssh_common_args = arg; return 0;
-	case OPT_SSH_EXTRA: d->ssh_extra_args = arg; return 0;
-	}
-	return 1;
-}
-
 /* One option; returns 0, or the exit code to stop with (-1: stop, success). */
 static int take_option(struct cmd_opts *o, int c, const char *arg)
 {
 	struct play_opts *p = &o->play;
+	struct cli_conn cc = { &p->conn, &o->vault, &o->ask_pass };
 	struct buf err = BUF_INIT;
 	int r = runopts_take(&o->run, c, arg, &err);
 
+	if (!r)
+		r = cli_conn_option(&cc, c, arg, &err);
 	if (r) {
-		r = r < 0 ? bad_option("%s", err.buf) : 0;
+		if (r == -2)
+			fprintf(stderr, "ERROR! %s\n", err.buf);
+		r = r == -1 ? bad_option("%s", err.buf) : r == -2 ? EXIT_ERROR : 0;
 		buf_release(&err);
 		return r;
 	}
-	if ((r = conn_option(o, c, arg)) != 1)
-		return r;
-	r = 0;
 	switch (c) {
 	case 'i': strvec_push(&o->inventories, arg); break;
 	case 'l': p->limit = arg; break;
@@ -194,13 +150,6 @@ static int take_option(struct cmd_opts *o, int c, const char *arg)
 	case OPT_SYNTAX: o->syntax_check = 1; break;
 	case 'v': p->verbosity++; break;
 	case OPT_TASK_TIMEOUT: r = number_option(arg, &p->task_timeout, "task timeout"); break;
-	case OPT_VAULT_PASSWORD_FILE: case OPT_VAULT_ID: case 'J':
-		if (vault_secrets_add(&o->vault, c == 'J' ? "ask-vault-pass" : c == OPT_VAULT_ID ?
-				      "vault-id" : "vault-password-file", arg, &err) < 0) {
-			fprintf(stderr, "ERROR! %s\n", err.buf);
-			r = EXIT_ERROR;
-		}
-		break;
 	case 'h': fputs(usage_text, stdout); r = -1; break;
 	default: r = bad_option("%s", "unknown or incomplete option");
 	}
