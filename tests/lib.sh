@@ -74,7 +74,9 @@ if [ -z "${FLEET_NET:-}" ]; then
 	FLEET_NET=$((10 + ${test_num:-0} % 240))
 fi
 
-TRASH=$TEST_DIR/trash/$TEST_NAME
+# tests/run.sh runs each binary's pass at the same time: every pass has its
+# own trash folder (TEST_TRASH_TAG) and sshd port (FLEET_PORT).
+TRASH=$TEST_DIR/trash${TEST_TRASH_TAG:+-$TEST_TRASH_TAG}/$TEST_NAME
 FLEET=
 FLEET_INV= FLEET_KH= FLEET_KEY=
 test_count=0 test_passed=0 test_failed=0 test_skipped=0 test_known_broken=0
@@ -107,8 +109,8 @@ fleet_up() {
 	FLEET=$TRASH/fleet
 	_n=$1
 	shift
-	if ! sh "$TEST_DIR/fleet/fleet.sh" up "$_n" "$FLEET" --net "$FLEET_NET" "$@" \
-		>"$TRASH/fleet-up.log" 2>&1; then
+	if ! sh "$TEST_DIR/fleet/fleet.sh" up "$_n" "$FLEET" --net "$FLEET_NET" \
+		${FLEET_PORT:+--port "$FLEET_PORT"} "$@" >"$TRASH/fleet-up.log" 2>&1; then
 		cat "$TRASH/fleet-up.log" >&2
 		echo "Bail out! fleet_up $_n failed" >&2
 		FLEET=

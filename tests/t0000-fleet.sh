@@ -12,6 +12,7 @@ gone() {
 }
 
 fleet_up 3
+FLEET_PORT=${FLEET_PORT:-2222}
 
 test_expect_success 'fleet writes its files' '
 	for f in id_ed25519 id_ed25519.pub authorized_keys known_hosts inventory \
@@ -20,8 +21,8 @@ test_expect_success 'fleet writes its files' '
 	done &&
 	test $(wc -l <"$FLEET/fleet.pids") -eq 3 &&
 	test $(wc -l <"$FLEET_KH") -eq 3 &&
-	test_grep "^\[127\.0\.$FLEET_NET\.2\]:2222 ssh-ed25519 " "$FLEET_KH" &&
-	test_grep "^host3 ansible_host=127\.0\.$FLEET_NET\.3 ansible_port=2222 " "$FLEET_INV"
+	test_grep "^\[127\.0\.$FLEET_NET\.2\]:$FLEET_PORT ssh-ed25519 " "$FLEET_KH" &&
+	test_grep "^host3 ansible_host=127\.0\.$FLEET_NET\.3 ansible_port=$FLEET_PORT " "$FLEET_INV"
 '
 
 test_expect_success 'inventory groups' '
@@ -36,14 +37,14 @@ test_expect_success 'inventory groups' '
 test_expect_success 'every host answers over ssh with StrictHostKeyChecking=yes' '
 	for i in 1 2 3; do
 		fleet_ssh $i "echo \$SSH_CONNECTION" >out.$i &&
-		test_grep " 127\.0\.$FLEET_NET\.$i 2222\$" out.$i || exit 1
+		test_grep " 127\.0\.$FLEET_NET\.$i $FLEET_PORT\$" out.$i || exit 1
 	done
 '
 
 test_expect_success 'each host presents its own key, matching known_hosts' '
 	for i in 1 2 3; do
-		ssh-keyscan -t ed25519 -p 2222 127.0.$FLEET_NET.$i 2>/dev/null >scan.$i &&
-		grep "^\[127\.0\.$FLEET_NET\.$i\]:2222 " "$FLEET_KH" >want.$i &&
+		ssh-keyscan -t ed25519 -p $FLEET_PORT 127.0.$FLEET_NET.$i 2>/dev/null >scan.$i &&
+		grep "^\[127\.0\.$FLEET_NET\.$i\]:$FLEET_PORT " "$FLEET_KH" >want.$i &&
 		test_cmp want.$i scan.$i || exit 1
 	done &&
 	ssh-keygen -lf "$FLEET_KH" | awk "{ print \$2 }" | sort -u >fps &&
@@ -53,9 +54,9 @@ test_expect_success 'each host presents its own key, matching known_hosts' '
 test_expect_success 'a wrong known_hosts entry is refused' '
 	. "$FLEET/fleet.env" &&
 	key2=$(grep "^\[127\.0\.$FLEET_NET\.2\]" "$FLEET_KH" | cut -d" " -f2-) &&
-	echo "[127.0.$FLEET_NET.1]:2222 $key2" >bad_kh &&
+	echo "[127.0.$FLEET_NET.1]:$FLEET_PORT $key2" >bad_kh &&
 	test_expect_code 255 ssh -q -i "$FLEET_KEY" -o UserKnownHostsFile=bad_kh \
-		-o StrictHostKeyChecking=yes -o BatchMode=yes -p 2222 \
+		-o StrictHostKeyChecking=yes -o BatchMode=yes -p $FLEET_PORT \
 		"$FLEET_USER@127.0.$FLEET_NET.1" true
 '
 
@@ -64,7 +65,7 @@ test_expect_success 'an unknown client key is refused' '
 	. "$FLEET/fleet.env" &&
 	test_expect_code 255 ssh -q -i stranger -o IdentitiesOnly=yes \
 		-o UserKnownHostsFile="$FLEET_KH" -o StrictHostKeyChecking=yes \
-		-o BatchMode=yes -p 2222 "$FLEET_USER@127.0.$FLEET_NET.1" true
+		-o BatchMode=yes -p $FLEET_PORT "$FLEET_USER@127.0.$FLEET_NET.1" true
 '
 
 test_expect_success '20 concurrent sessions on one daemon' '
@@ -102,7 +103,7 @@ test_expect_success 'up refuses a directory that is not a fleet' '
 
 test_expect_success 'down stops exactly its own daemons and sessions' '
 	cp "$FLEET/fleet.pids" pids
-	sh "$FLEETSH" up 1 other --net $FLEET_NET --port 2223
+	sh "$FLEETSH" up 1 other --net $FLEET_NET --port $((FLEET_PORT + 100))
 	trap "sh \"$FLEETSH\" down other; kill \$sentinel 2>/dev/null" EXIT
 	other=$(cat other/fleet.pids)
 	sleep 300 &
@@ -115,7 +116,7 @@ test_expect_success 'down stops exactly its own daemons and sessions' '
 	sh "$FLEETSH" down "$FLEET"
 	for p in $(cat pids); do gone $p || { echo "pid $p alive"; exit 1; }; done
 	test_path_is_missing "$FLEET/fleet.pids"
-	! ss -Hltn | grep "127\.0\.$FLEET_NET\.[0-9]*:2222 "
+	! ss -Hltn | grep "127\.0\.$FLEET_NET\.[0-9]*:$FLEET_PORT "
 	r=0; wait $session || r=$?
 	test $r -ne 0
 	gone $remote
@@ -123,7 +124,7 @@ test_expect_success 'down stops exactly its own daemons and sessions' '
 	kill -0 $sentinel
 	! gone $other
 	ssh -q -i other/id_ed25519 -o UserKnownHostsFile=other/known_hosts \
-		-o StrictHostKeyChecking=yes -o BatchMode=yes -p 2223 \
+		-o StrictHostKeyChecking=yes -o BatchMode=yes -p $((FLEET_PORT + 100)) \
 		"$(id -un)@127.0.$FLEET_NET.1" true
 	sh "$FLEETSH" down other
 	gone $other
