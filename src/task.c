@@ -294,10 +294,14 @@ static void remove_omit(struct task_run *t, json_t *v)
 static json_t *render_args(struct task_run *t, json_t *vars, struct buf *err)
 {
 	struct jinja_ctx c = ctx_of(t, vars);
-	json_t *args = jinja_render_tree(&c, kw(t, "__args"), err);
+	json_t *shared = jinja_render_tree(&c, kw(t, "__args"), err), *args;
 
-	if (args)
-		remove_omit(t, args);
+	if (!shared)
+		return NULL;
+	/* rendered values may be the variables' own: the job gets its own copy to change */
+	args = json_deep_copy(shared);
+	json_decref(shared);
+	remove_omit(t, args);
 	return args;
 }
 

@@ -53,7 +53,7 @@ json_t *vars_short_facts(json_t *facts)
 /* Everything but hostvars and the magic variables. */
 static json_t *base_vars(struct play_run *pr, struct hoststate *hs, json_t *task)
 {
-	json_t *v = json_deep_copy(pr->role_defaults);
+	json_t *v = json_copy(pr->role_defaults); /* values are shared, never changed in place */
 	json_t *tvars = task ? json_object_get(task, "__vars") : NULL;
 
 	json_object_update(v, hs->inv_vars);
