@@ -68,6 +68,7 @@ struct play_run {
 	int end_play;
 	int any_errors_fatal;
 	double max_fail_pct;        /* -1: not set */
+	json_t *serial;             /* the rendered serial keyword, or NULL */
 };
 
 /* A list of hosts a task or block runs on. */

@@ -584,15 +584,14 @@ static size_t count_failed(struct hostlist *l)
  */
 static int over_fail_limit(struct play_run *pr)
 {
-	json_t *max = json_object_get(pr->play, "max_fail_percentage");
 	struct hostlist batch = { pr->batch, pr->nr_batch, 0 };
 	double pct;
 
 	if (!batch.nr)
 		return 0;
 	pct = 100.0 * (double)count_failed(&batch) / (double)batch.nr;
-	if (max)
-		return pct > (json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max));
+	if (pr->max_fail_pct >= 0)
+		return pct > pr->max_fail_pct;
 	return count_failed(&batch) == batch.nr;
 }
 
@@ -716,7 +715,7 @@ out:
 /* serial: the size of batch number n (numbers, percentages, or a list of them). */
 static size_t batch_size(struct play_run *pr, size_t n)
 {
-	json_t *serial = json_object_get(pr->play, "serial"), *v;
+	json_t *serial = pr->serial, *v;
 	double size;
 
 	if (!serial)
@@ -765,6 +764,28 @@ static void run_batch(struct play_run *pr, struct hostlist *batch)
 	}
 }
 
+/*
+ * serial and max_fail_percentage may be templates of play vars and extra
+ * vars (e.g. "{{ patch_serial | default('20%') }}"), rendered once per play.
+ */
+static int play_limits(struct play_run *pr, struct buf *err)
+{
+	struct jinja_ctx c = { .vars = pr->play_vars, .where = playbook_where(pr->play) };
+	json_t *max;
+
+	pr->max_fail_pct = -1;
+	if (json_object_get(pr->play, "serial") &&
+	    !(pr->serial = jinja_render_tree(&c, json_object_get(pr->play, "serial"), err)))
+		return -1;
+	if (!json_object_get(pr->play, "max_fail_percentage"))
+		return 0;
+	if (!(max = jinja_render_tree(&c, json_object_get(pr->play, "max_fail_percentage"), err)))
+		return -1;
+	pr->max_fail_pct = json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max);
+	json_decref(max);
+	return 0;
+}
+
 static void run_batches(struct play_run *pr)
 {
 	size_t at = 0, n = 0, size, i;
@@ -792,6 +813,7 @@ static void play_release(struct play_run *pr)
 	json_decref(pr->notified);
 	json_decref(pr->magic);
 	json_decref(pr->hostvars);
+	json_decref(pr->serial);
 	free(pr->all);
 	free(pr->banner);
 }
@@ -817,7 +839,8 @@ static void run_play(struct run *run, json_t *play)
 	out_banner(run, "PLAY", pr.banner);
 	if (run->o->report)
 		report_play(run->o->report, pr.banner);
-	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0) {
+	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0 ||
+	    play_limits(&pr, &err) < 0) {
 		out_error(run, "%s", err.buf);
 		run->failed_setup = 1;
 	} else if (!pr.nr_all) {
