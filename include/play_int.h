@@ -69,6 +69,7 @@ struct play_run {
 	int any_errors_fatal;
 	double max_fail_pct;        /* -1: not set */
 	json_t *serial;             /* the rendered serial keyword, or NULL */
+	int rescuable;              /* depth of blocks with a rescue being run */
 };
 
 /* A list of hosts a task or block runs on. */

@@ -195,7 +195,9 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 		if (host_active(l->v[i]))
 			hostlist_add(&entered, l->v[i]);
 	before = failed_flags(&entered);
+	pr->rescuable += json_array_size(rescue) > 0;
 	run_list(pr, json_object_get(node, "__block"), &entered);
+	pr->rescuable -= json_array_size(rescue) > 0;
 	newly_failed(&entered, before, &failed);
 	if (json_array_size(rescue) && failed.nr && !pr->end_play) {
 		/* as Ansible counts it: a failure that a rescue catches is "rescued", not "failed" */
@@ -580,14 +582,16 @@ static size_t count_failed(struct hostlist *l)
 /*
  * max_fail_percentage, checked after every task as Ansible does: past it,
  * the play ends for every host. Without it, a batch whose hosts all failed
- * ends the play.
+ * ends the play. A failure in a block with a rescue counts only once the
+ * rescue has run (and failed too), as in Ansible: a rollback in a rescue
+ * must get its chance under max_fail_percentage: 0.
  */
 static int over_fail_limit(struct play_run *pr)
 {
 	struct hostlist batch = { pr->batch, pr->nr_batch, 0 };
 	double pct;
 
-	if (!batch.nr)
+	if (!batch.nr || pr->rescuable)
 		return 0;
 	pct = 100.0 * (double)count_failed(&batch) / (double)batch.nr;
 	if (pr->max_fail_pct >= 0)
