@@ -184,6 +184,16 @@ static unsigned char *failed_flags(struct hostlist *l)
  * block, then rescue for the hosts that failed in it (rescued, they go on),
  * then always for every host that entered, failed or not.
  */
+/* A host going to a rescue sees its failure as Ansible shows it, for the rest of the run. */
+static void set_failed_vars(struct hoststate *hs)
+{
+	if (!hs->failure)
+		return;
+	json_object_set(hs->host_vars, "ansible_failed_task", json_object_get(hs->failure, "task"));
+	json_object_set(hs->host_vars, "ansible_failed_result",
+			json_object_get(hs->failure, "result"));
+}
+
 static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 {
 	struct hostlist entered = { 0 }, failed = { 0 };
@@ -206,6 +216,7 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 			failed.v[i]->stats.failed--;
 			failed.v[i]->stats.rescued++;
 			stats_move(pr, failed.v[i], "failures", "rescued");
+			set_failed_vars(failed.v[i]);
 		}
 		run_list(pr, rescue, &failed);
 	}
@@ -923,6 +934,7 @@ static void run_release(struct run *run)
 		json_decref(hs->inv_vars);
 		json_decref(hs->facts);
 		json_decref(hs->host_vars);
+		json_decref(hs->failure);
 		free(hs);
 	}
 	free(run->hosts);
