@@ -112,8 +112,13 @@ test_expect_success 'the records show every step of the failed run' '
 		"Roll back to the recorded versions (apt)" "Mark the host failed"; do
 		test_grep -F "$t" show || return 1
 	done &&
-	"$DROVER" runs show last --host host1 --task "Roll back to the recorded versions (apt)" >rb &&
-	test_grep "changed" rb &&
+	"$DROVER" runs show last --host host1 >h1 &&
+	grep -A1 "^TASK [0-9]* \[Health check (command)\]" h1 >step &&
+	test_grep "^  host1 *failed *rc=1 [0-9.]*s non-zero return code$" step &&
+	grep -A1 "^TASK [0-9]* \[Roll back to the recorded versions (apt)\]" h1 >step &&
+	test_grep "^  host1 *changed " step &&
+	grep -A1 "^TASK [0-9]* \[Mark the host failed\]" h1 >step &&
+	test_grep "^  host1 *failed *[0-9.]*s patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0$" step &&
 	"$DROVER" runs show last --failed >failed &&
 	test_grep "Mark the host failed" failed &&
 	test_must_fail grep -q host3 failed &&
