@@ -144,4 +144,24 @@ test_expect_success 'an overlapping run is refused by the lock (exit 75), touchi
 	test "$(versions)" = "1.0 1.0 1.0 1.0"
 '
 
+# The same playbook under real Ansible: the rescue rolls the first batch
+# back and max_fail_percentage stops the second, as with drover.
+if command -v ansible-playbook >/dev/null 2>&1; then
+	test_expect_success 'ansible-playbook runs patch.yml the same way (bad 1.1, rollback)' '
+		test_expect_code 2 env ANSIBLE_CONFIG="$FLEET/ansible.cfg" ANSIBLE_NOCOLOR=1 \
+			ansible-playbook "$PLAYBOOK" -e patch_serial=2 -e patch_min_free_mb=1 \
+			-e patch_health_command=drover-web >ansible.out 2>&1 &&
+		test "$(versions)" = "1.0 1.0 1.0 1.0" &&
+		sed -n "/^TASK \[Roll back to the recorded versions (apt)\]/,/^TASK/p" ansible.out >rollback.out &&
+		test_grep "^changed: \[host1\]" rollback.out &&
+		test_grep "^changed: \[host2\]" rollback.out &&
+		test_grep "^fatal: \[host1\]: FAILED! => {\"changed\": false, \"msg\": \"patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0\"}" ansible.out &&
+		test_grep "^host1 *: .*failed=1 .*rescued=1" ansible.out &&
+		test_grep -v "host3" ansible.out
+	'
+else
+	test_skip 'ansible-playbook runs patch.yml the same way (bad 1.1, rollback)' \
+		'ansible-playbook missing'
+fi
+
 test_done
