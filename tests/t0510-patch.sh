@@ -144,6 +144,16 @@ test_expect_success 'an overlapping run is refused by the lock (exit 75), touchi
 	test "$(versions)" = "1.0 1.0 1.0 1.0"
 '
 
+test_expect_success 'too little free space on /: the first batch fails its pre-check, nothing changes' '
+	test_expect_code 2 patch -e patch_serial=2 -e patch_min_free_mb=999999999 >disk.out &&
+	test "$(grep -c "^PLAY \[Patch hosts in rolling batches\]" disk.out)" = 1 &&
+	test_grep "^fatal: \[host1\]: FAILED! => {\"assertion\": .*\"msg\": \"only [0-9]* MiB free on /, 999999999 needed\"" disk.out &&
+	test_grep -v "TASK \[Upgrade" disk.out &&
+	test_grep "^host1 *: .*changed=0 .*failed=1 " disk.out &&
+	test_grep -v "host3" disk.out &&
+	test "$(versions)" = "1.0 1.0 1.0 1.0"
+'
+
 # The same playbook under real Ansible: the rescue rolls the first batch
 # back and max_fail_percentage stops the second, as with drover.
 if command -v ansible-playbook >/dev/null 2>&1; then
