@@ -27,6 +27,7 @@ struct hoststate {
 	json_t *inv_vars;    /* inventory variables (cached) */
 	json_t *facts;       /* ansible_* facts from setup and cacheable set_fact */
 	json_t *host_vars;   /* set_fact, register, include_vars: this run only */
+	json_t *failure;     /* {task, result} of its last failure, for a rescue */
 	unsigned failed : 1;      /* out of the play (failed) */
 	unsigned unreachable : 1;
 	unsigned ended : 1;       /* meta: end_host, or end_play for this play */
@@ -68,6 +69,8 @@ struct play_run {
 	int end_play;
 	int any_errors_fatal;
 	double max_fail_pct;        /* -1: not set */
+	json_t *serial;             /* the rendered serial keyword, or NULL */
+	int rescuable;              /* depth of blocks with a rescue being run */
 };
 
 /* A list of hosts a task or block runs on. */

@@ -112,14 +112,28 @@ static void add_option(json_t *obj, const char *w, const char *eq)
 	free(val);
 }
 
+static const char *skip_space(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/*
+ * The free-form words are joined with the white space that separated them
+ * in args, trailing white space kept, as Ansible's join_args does: a
+ * multi-line shell script keeps its lines and its spacing.
+ */
 json_t *kv_parse(const char *args, int check_raw, struct buf *err)
 {
 	struct strvec words = STRVEC_INIT;
 	struct buf raw = BUF_INIT;
+	const char *at = args ? args : "", *sep;
+	int last_raw = 0;
 	json_t *obj;
 	size_t i;
 
-	if (split_words(args ? args : "", &words, err) < 0) {
+	if (split_words(at, &words, err) < 0) {
 		strvec_clear(&words);
 		return NULL;
 	}
@@ -128,14 +142,19 @@ json_t *kv_parse(const char *args, int check_raw, struct buf *err)
 		const char *w = words.v[i];
 		const char *eq = w[0] ? find_assign(w) : NULL;
 
-		if (eq && (!check_raw || is_command_key(w, (size_t)(eq - w)))) {
+		sep = at;
+		at = skip_space(at) + strlen(w);  /* words are verbatim pieces of args */
+		last_raw = !(eq && (!check_raw || is_command_key(w, (size_t)(eq - w))));
+		if (!last_raw) {
 			add_option(obj, w, eq);
 			continue;
 		}
 		if (raw.len)
-			buf_addch(&raw, ' ');
+			buf_add(&raw, sep, (size_t)(skip_space(sep) - sep));
 		buf_addstr(&raw, w);
 	}
+	if (raw.len && last_raw)
+		buf_addstr(&raw, at);
 	if (raw.len)
 		json_object_set_new(obj, "_raw_params", json_string(raw.buf));
 	buf_release(&raw);

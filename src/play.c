@@ -184,6 +184,16 @@ static unsigned char *failed_flags(struct hostlist *l)
  * block, then rescue for the hosts that failed in it (rescued, they go on),
  * then always for every host that entered, failed or not.
  */
+/* A host going to a rescue sees its failure as Ansible shows it, for the rest of the run. */
+static void set_failed_vars(struct hoststate *hs)
+{
+	if (!hs->failure)
+		return;
+	json_object_set(hs->host_vars, "ansible_failed_task", json_object_get(hs->failure, "task"));
+	json_object_set(hs->host_vars, "ansible_failed_result",
+			json_object_get(hs->failure, "result"));
+}
+
 static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 {
 	struct hostlist entered = { 0 }, failed = { 0 };
@@ -195,7 +205,9 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 		if (host_active(l->v[i]))
 			hostlist_add(&entered, l->v[i]);
 	before = failed_flags(&entered);
+	pr->rescuable += json_array_size(rescue) > 0;
 	run_list(pr, json_object_get(node, "__block"), &entered);
+	pr->rescuable -= json_array_size(rescue) > 0;
 	newly_failed(&entered, before, &failed);
 	if (json_array_size(rescue) && failed.nr && !pr->end_play) {
 		/* as Ansible counts it: a failure that a rescue catches is "rescued", not "failed" */
@@ -204,6 +216,7 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 			failed.v[i]->stats.failed--;
 			failed.v[i]->stats.rescued++;
 			stats_move(pr, failed.v[i], "failures", "rescued");
+			set_failed_vars(failed.v[i]);
 		}
 		run_list(pr, rescue, &failed);
 	}
@@ -580,19 +593,20 @@ static size_t count_failed(struct hostlist *l)
 /*
  * max_fail_percentage, checked after every task as Ansible does: past it,
  * the play ends for every host. Without it, a batch whose hosts all failed
- * ends the play.
+ * ends the play. A failure in a block with a rescue counts only once the
+ * rescue has run (and failed too), as in Ansible: a rollback in a rescue
+ * must get its chance under max_fail_percentage: 0.
  */
 static int over_fail_limit(struct play_run *pr)
 {
-	json_t *max = json_object_get(pr->play, "max_fail_percentage");
 	struct hostlist batch = { pr->batch, pr->nr_batch, 0 };
 	double pct;
 
-	if (!batch.nr)
+	if (!batch.nr || pr->rescuable)
 		return 0;
 	pct = 100.0 * (double)count_failed(&batch) / (double)batch.nr;
-	if (max)
-		return pct > (json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max));
+	if (pr->max_fail_pct >= 0)
+		return pct > pr->max_fail_pct;
 	return count_failed(&batch) == batch.nr;
 }
 
@@ -716,7 +730,7 @@ out:
 /* serial: the size of batch number n (numbers, percentages, or a list of them). */
 static size_t batch_size(struct play_run *pr, size_t n)
 {
-	json_t *serial = json_object_get(pr->play, "serial"), *v;
+	json_t *serial = pr->serial, *v;
 	double size;
 
 	if (!serial)
@@ -765,6 +779,28 @@ static void run_batch(struct play_run *pr, struct hostlist *batch)
 	}
 }
 
+/*
+ * serial and max_fail_percentage may be templates of play vars and extra
+ * vars (e.g. "{{ patch_serial | default('20%') }}"), rendered once per play.
+ */
+static int play_limits(struct play_run *pr, struct buf *err)
+{
+	struct jinja_ctx c = { .vars = pr->play_vars, .where = playbook_where(pr->play) };
+	json_t *max;
+
+	pr->max_fail_pct = -1;
+	if (json_object_get(pr->play, "serial") &&
+	    !(pr->serial = jinja_render_tree(&c, json_object_get(pr->play, "serial"), err)))
+		return -1;
+	if (!json_object_get(pr->play, "max_fail_percentage"))
+		return 0;
+	if (!(max = jinja_render_tree(&c, json_object_get(pr->play, "max_fail_percentage"), err)))
+		return -1;
+	pr->max_fail_pct = json_is_string(max) ? atof(json_string_value(max)) : json_number_value(max);
+	json_decref(max);
+	return 0;
+}
+
 static void run_batches(struct play_run *pr)
 {
 	size_t at = 0, n = 0, size, i;
@@ -792,6 +828,7 @@ static void play_release(struct play_run *pr)
 	json_decref(pr->notified);
 	json_decref(pr->magic);
 	json_decref(pr->hostvars);
+	json_decref(pr->serial);
 	free(pr->all);
 	free(pr->banner);
 }
@@ -817,7 +854,8 @@ static void run_play(struct run *run, json_t *play)
 	out_banner(run, "PLAY", pr.banner);
 	if (run->o->report)
 		report_play(run->o->report, pr.banner);
-	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0) {
+	if (load_vars_files(&pr, &err) < 0 || select_play_hosts(&pr, &err) < 0 ||
+	    play_limits(&pr, &err) < 0) {
 		out_error(run, "%s", err.buf);
 		run->failed_setup = 1;
 	} else if (!pr.nr_all) {
@@ -896,6 +934,7 @@ static void run_release(struct run *run)
 		json_decref(hs->inv_vars);
 		json_decref(hs->facts);
 		json_decref(hs->host_vars);
+		json_decref(hs->failure);
 		free(hs);
 	}
 	free(run->hosts);

@@ -480,6 +480,26 @@ static void record(struct task_run *t, struct hexec *hx, const char *status, int
 		json_decref(report_result(r, hx->hs->h->name, ignored ? "ignored" : status, result, -1));
 }
 
+/*
+ * What a rescue sees as ansible_failed_task and ansible_failed_result: the
+ * task (its keywords, action and unrendered args) and its result.
+ */
+static void remember_failure(struct task_run *t, struct hoststate *hs, json_t *result)
+{
+	json_t *task = json_object(), *v;
+	const char *k;
+
+	json_object_foreach(t->task, k, v)
+		if (strncmp(k, "__", 2))
+			json_object_set(task, k, v);
+	if (!json_object_get(task, "name"))
+		json_object_set_new(task, "name", json_string(""));
+	json_object_set_new(task, "action", json_string(t->action));
+	json_object_set(task, "args", json_object_get(t->task, "__args") ?: json_object());
+	json_decref(hs->failure);
+	hs->failure = json_pack("{s:o, s:O}", "task", task, "result", result);
+}
+
 /* The host is done with the task: register, count, notify, fail. Steals result. */
 static void finish_host(struct task_run *t, struct hexec *hx, const char *status, json_t *result)
 {
@@ -499,9 +519,10 @@ static void finish_host(struct task_run *t, struct hexec *hx, const char *status
 	count(hx->hs, status, changed, ignored);
 	if (ignored)
 		out_ignoring(t->pr->run);
-	if (!strcmp(status, "failed") && !ignored)
+	if (!strcmp(status, "failed") && !ignored) {
 		hx->hs->failed = 1;
-	else if (!strcmp(status, "unreachable"))
+		remember_failure(t, hx->hs, result);
+	} else if (!strcmp(status, "unreachable"))
 		hx->hs->unreachable = 1;
 	if (changed && strcmp(status, "skipped") && (strcmp(status, "failed") || ignored))
 		notify_handlers(t, hx);

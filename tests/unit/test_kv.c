@@ -41,6 +41,18 @@ static void kv_check_raw_keeps_unknown_keys(void **state)
 	buf_release(&err);
 }
 
+/* Ansible's join_args: the script keeps its lines, spacing and last newline. */
+static void kv_raw_keeps_lines(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *v = kv_parse("if true; then\n  echo   x  creates=/a\nfi\n", 1, &err);
+
+	(void)state;
+	expect_json(v, "{\"_raw_params\":\"if true; then\\n  echo   x\\nfi\\n\",\"creates\":\"/a\"}");
+	json_decref(v);
+	buf_release(&err);
+}
+
 static void kv_unbalanced_quote(void **state)
 {
 	struct buf err = BUF_INIT;
@@ -86,6 +98,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kv_plain),
 		cmocka_unit_test(kv_check_raw_keeps_unknown_keys),
+		cmocka_unit_test(kv_raw_keeps_lines),
 		cmocka_unit_test(kv_unbalanced_quote),
 		cmocka_unit_test(shlex_like_python),
 		cmocka_unit_test(quote_for_sh),
