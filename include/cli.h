@@ -54,6 +54,18 @@ struct cli_conn {
  */
 int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct buf *err);
 
+/* "ERROR! MESSAGE" and usage on stderr; returns 5, the exit code for bad options. */
+int cli_bad_option(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The options adhoc and play share: the run options (runopts.h) and the
+ * connection options. Returns -1 when c is neither, 0 when taken, or the
+ * exit code to stop with after printing why.
+ */
+struct run_opts;
+int cli_shared_option(struct run_opts *ro, const struct cli_conn *cc, const char *usage, int c,
+		      const char *arg);
+
 /* Loads sources (or the configured ones) into inv. Returns 0, or -1 after printing the error. */
 int cli_load_inventory(struct inventory *inv, const struct strvec *sources,
 		       const struct config *cfg);

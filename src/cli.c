@@ -1,12 +1,14 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "connvars.h"
 #include "inventory.h"
+#include "runopts.h"
 #include "vault.h"
 #include "banned.h"
 
@@ -107,4 +109,33 @@ int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct bu
 			-2 : 1;
 	}
 	return 0;
+}
+
+int cli_bad_option(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ERROR! ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage, stderr);
+	return 5;
+}
+
+int cli_shared_option(struct run_opts *ro, const struct cli_conn *cc, const char *usage, int c,
+		      const char *arg)
+{
+	struct buf err = BUF_INIT;
+	int r = runopts_take(ro, c, arg, &err);
+
+	if (!r)
+		r = cli_conn_option(cc, c, arg, &err);
+	if (r == -1)
+		r = cli_bad_option(usage, "%s", err.buf);
+	else if (r == -2)
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+	buf_release(&err);
+	return r == 0 ? -1 : r == 1 ? 0 : r == -2 ? 1 : r;
 }

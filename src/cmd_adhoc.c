@@ -110,36 +110,18 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-__attribute__((format(printf, 1, 2)))
-static int bad_option(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ERROR! ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_text, stderr);
-	return EXIT_OPTIONS;
-}
+#define bad_option(...) cli_bad_option(usage_text, __VA_ARGS__)
 
 /* One option; returns 0, or the exit code to stop with. */
 static int take_option(struct adhoc_opts *o, int c, const char *arg)
 {
 	struct buf err = BUF_INIT;
 	struct cli_conn cc = { &o->conn, &o->vault, &o->ask_pass };
-	int r = runopts_take(&o->run, c, arg, &err);
+	int r = cli_shared_option(&o->run, &cc, usage_text, c, arg);
 
-	if (!r)
-		r = cli_conn_option(&cc, c, arg, &err);
-	if (r) {
-		if (r == -2)
-			fprintf(stderr, "ERROR! %s\n", err.buf);
-		r = r == -1 ? bad_option("%s", err.buf) : r == -2 ? EXIT_ERROR : 0;
-		buf_release(&err);
+	if (r >= 0)
 		return r;
-	}
+	r = 0;
 	switch (c) {
 	case 'i': strvec_push(&o->inventories, arg); break;
 	case 'm': o->module_name = arg; break;

@@ -81,19 +81,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-__attribute__((format(printf, 1, 2)))
-static int bad_option(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ERROR! ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_text, stderr);
-	return EXIT_OPTIONS;
-}
+#define bad_option(...) cli_bad_option(usage_text, __VA_ARGS__)
 
 static void split_tags(struct strvec *into, const char *arg)
 {
@@ -115,17 +103,11 @@ static int take_option(struct cmd_opts *o, int c, const char *arg)
 	struct play_opts *p = &o->play;
 	struct cli_conn cc = { &p->conn, &o->vault, &o->ask_pass };
 	struct buf err = BUF_INIT;
-	int r = runopts_take(&o->run, c, arg, &err);
+	int r = cli_shared_option(&o->run, &cc, usage_text, c, arg);
 
-	if (!r)
-		r = cli_conn_option(&cc, c, arg, &err);
-	if (r) {
-		if (r == -2)
-			fprintf(stderr, "ERROR! %s\n", err.buf);
-		r = r == -1 ? bad_option("%s", err.buf) : r == -2 ? EXIT_ERROR : 0;
-		buf_release(&err);
+	if (r >= 0)
 		return r;
-	}
+	r = 0;
 	switch (c) {
 	case 'i': strvec_push(&o->inventories, arg); break;
 	case 'l': p->limit = arg; break;
