@@ -9,7 +9,7 @@ adhoc() {
 	"$DROVER" adhoc -i "$FLEET_INV" --known-hosts "$FLEET_KH" "$@"
 }
 
-PORT=$((18000 + FLEET_NET * 10))
+PORT=$((18000 + FLEET_NET * 10 + ${FLEET_PORT:-2222} - 2222))  # distinct per fleet net and per pass
 SERVER_PID=
 server_stop() {
 	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null

@@ -17,7 +17,7 @@ print(json.dumps(json.load(open(sys.argv[1]))['plays'][0]['tasks'][0]['hosts'][s
 " "$1" "$2"
 }
 
-PORT=$((18000 + FLEET_NET * 10))
+PORT=$((18000 + FLEET_NET * 10 + ${FLEET_PORT:-2222} - 2222))  # distinct per fleet net and per pass
 URL=http://127.0.0.1:$PORT
 SERVER_PID=
 server_stop() {
