@@ -114,7 +114,6 @@ json_t *task_loop_items(struct play_run *pr, json_t *task, json_t *vars, struct 
 int task_tags_match(const struct play_opts *o, json_t *task);
 
 /* actions.c: the outcome of an internal action, as a module result */
-struct task_ctx;
 json_t *action_run(struct play_run *pr, struct hoststate *hs, json_t *task, json_t *args,
 		   json_t *vars, struct buf *err);
 /* The job for the template action: rendered content as a copy. NULL with err. */

@@ -766,12 +766,11 @@ static void advance(struct task_run *t, struct hexec *hx)
 }
 
 /* fetch's controller half: the file the module brought is written here. */
-static const char *store_fetched(struct task_run *t, struct hexec *hx, json_t *result)
+static const char *store_fetched(struct hexec *hx, json_t *result)
 {
 	struct buf err = BUF_INIT;
 	int r;
 
-	(void)t;
 	r = transfer_store_fetch(json_object_get(hx->job, "args"), hx->hs->h->name, result, &err);
 	buf_release(&err);
 	return r < 0 ? "failed" : "ok";
@@ -795,7 +794,7 @@ static void on_outcome(size_t job, json_t *outcome, void *data)
 	if (!status)
 		status = "failed";
 	if (!strcmp(status, "ok") && !strcmp(t->mod->name, "fetch"))
-		status = store_fetched(t, hx, result);
+		status = store_fetched(hx, result);
 	json_decref(hx->job);
 	hx->job = NULL;
 	take_result(t, hx, status, result);
