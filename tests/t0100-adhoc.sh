@@ -2,6 +2,9 @@
 test_description='drover adhoc: modules, output formats, exit codes, patterns, failures'
 . "$(dirname "$0")/lib.sh"
 
+# The remote sleep is found by its length: each test pass gets its own.
+T=$((30 + ${FLEET_PORT:-2222} - 2222))
+
 fleet_up 20
 . "$FLEET/fleet.env"
 
@@ -357,7 +360,7 @@ test_expect_success '--list-hosts without -a (default command module) lists host
 test_expect_success '--task-timeout 2 with sleep 30: FAILED with timeout, fast, others fine' '
 	start=$(date +%s) &&
 	test_expect_code 2 adhoc "host1:host2:host3" --task-timeout 2 -o -m shell \
-		-a "case \"\$SSH_CONNECTION\" in *\" 127.0.$FLEET_NET.1 \"*) sleep 30.7311;; esac; echo fine" >out &&
+		-a "case \"\$SSH_CONNECTION\" in *\" 127.0.$FLEET_NET.1 \"*) sleep $T.7311;; esac; echo fine" >out &&
 	end=$(date +%s) &&
 	test $((end - start)) -lt 10 &&
 	test_grep "^host1 | FAILED" out &&
@@ -366,10 +369,10 @@ test_expect_success '--task-timeout 2 with sleep 30: FAILED with timeout, fast, 
 	test_grep "^host3 | CHANGED | rc=0 | (stdout) fine\$" out &&
 	# and the remote command itself is stopped
 	for i in $(seq 50); do
-		pgrep -f "sleep 30\.7311" >/dev/null || break
+		pgrep -f "sleep $T\.7311" >/dev/null || break
 		sleep 0.1
 	done &&
-	! pgrep -f "sleep 30\.7311" >/dev/null
+	! pgrep -f "sleep $T\.7311" >/dev/null
 '
 
 test_expect_success 'task timeout message names the module that timed out (shell)' '

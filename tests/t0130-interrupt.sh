@@ -2,6 +2,9 @@
 test_description='drover adhoc stops cleanly on SIGINT/SIGTERM: exit 99, no leftovers'
 . "$(dirname "$0")/lib.sh"
 
+# The remote sleeps are found by their length: each test pass gets its own.
+S=$((60 + ${FLEET_PORT:-2222} - 2222))
+
 fleet_up 5
 . "$FLEET/fleet.env"
 
@@ -100,7 +103,7 @@ remote_gone() {
 }
 
 test_expect_success 'SIGINT: exit 99 within seconds, no drover process left' '
-	start int 60.13011 "$FLEET_INV" -a "sleep 60.13011" &&
+	start int $S.13011 "$FLEET_INV" -a "sleep $S.13011" &&
 	test $(wc -l <int.remote) -eq 5 &&
 	stop_and_check int INT "$(cat int.pid)" &&
 	test_grep -i "interrupted" int.err
@@ -111,29 +114,29 @@ test_expect_success 'SIGINT: the remote commands are stopped' '
 '
 
 test_expect_success 'SIGINT to the whole process group (Ctrl-C): exit 99, nothing left' '
-	start pgrp 60.13012 "$FLEET_INV" -a "sleep 60.13012" &&
+	start pgrp $S.13012 "$FLEET_INV" -a "sleep $S.13012" &&
 	stop_and_check pgrp INT "-$(cat pgrp.pid)" &&
 	remote_gone pgrp
 '
 
 test_expect_success 'SIGTERM: exit 99, nothing left' '
-	start term 60.13013 "$FLEET_INV" -m shell -a "sleep 60.13013" &&
+	start term $S.13013 "$FLEET_INV" -m shell -a "sleep $S.13013" &&
 	stop_and_check term TERM "$(cat term.pid)" &&
 	remote_gone term
 '
 
 test_expect_success 'with -f 2 (3 hosts still queued): exit 99, queued hosts never run' '
-	WANT=2 start forks 60.13014 "$FLEET_INV" -f 2 -m shell -a "touch $TRASH/ran-\$\$; sleep 60.13014" &&
+	WANT=2 start forks $S.13014 "$FLEET_INV" -f 2 -m shell -a "touch $TRASH/ran-\$\$; sleep $S.13014" &&
 	stop_and_check forks INT "$(cat forks.pid)" &&
 	remote_gone forks &&
 	sleep 1 &&
-	test -z "$(remote 60.13014)" &&
+	test -z "$(remote $S.13014)" &&
 	test $(ls ran-* | wc -l) -eq 2
 '
 
 test_expect_success 'results that came before the interrupt are printed' '
-	WANT=4 start mixed 60.13015 "$FLEET_INV" -o -m shell \
-		-a "case \"\$SSH_CONNECTION\" in *\" 127.0.$FLEET_NET.1 \"*) echo quick;; *) sleep 60.13015;; esac" &&
+	WANT=4 start mixed $S.13015 "$FLEET_INV" -o -m shell \
+		-a "case \"\$SSH_CONNECTION\" in *\" 127.0.$FLEET_NET.1 \"*) echo quick;; *) sleep $S.13015;; esac" &&
 	STOP_WITHIN=100 stop_and_check mixed INT "$(cat mixed.pid)" &&
 	remote_gone mixed &&
 	test_grep "^host1 | CHANGED | rc=0 | (stdout) quick\$" mixed.out &&
@@ -143,8 +146,8 @@ test_expect_success 'results that came before the interrupt are printed' '
 # With a worker idle (its host done), drover takes 5 s (STOP_GRACE_MS) to
 # exit: the idle worker ignores the stop and is SIGKILLed at the deadline.
 test_expect_success 'SIGINT with a host already done: exit 99 within 2 s' '
-	WANT=4 start idle 60.13017 "$FLEET_INV" -o -m shell \
-		-a "case \"\$SSH_CONNECTION\" in *\" 127.0.$FLEET_NET.1 \"*) echo quick;; *) sleep 60.13017;; esac" &&
+	WANT=4 start idle $S.13017 "$FLEET_INV" -o -m shell \
+		-a "case \"\$SSH_CONNECTION\" in *\" 127.0.$FLEET_NET.1 \"*) echo quick;; *) sleep $S.13017;; esac" &&
 	STOP_WITHIN=20 stop_and_check idle INT "$(cat idle.pid)"
 '
 
@@ -152,7 +155,7 @@ test_expect_success 'local connection: interrupted, local commands stopped' '
 	printf "[all]\n" >inv-local &&
 	for i in 1 2 3; do echo "loc$i ansible_connection=local"; done >>inv-local &&
 	mkdir -p home &&
-	HOME=$TRASH/home WANT=3 start local 60.13016 inv-local -a "sleep 60.13016" &&
+	HOME=$TRASH/home WANT=3 start local $S.13016 inv-local -a "sleep $S.13016" &&
 	stop_and_check local INT "$(cat local.pid)" &&
 	remote_gone local
 '
@@ -168,7 +171,7 @@ if [ -f "$TRASH/all.pids" ]; then
 		alive "$p" && kill -KILL "$p" 2>/dev/null
 	done
 fi
-for tag in 60.13011 60.13012 60.13013 60.13014 60.13015 60.13016 60.13017; do
+for tag in $S.13011 $S.13012 $S.13013 $S.13014 $S.13015 $S.13016 $S.13017; do
 	for p in $(remote $tag); do kill -TERM "$p" 2>/dev/null; done
 done
 
