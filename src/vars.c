@@ -117,22 +117,24 @@ static json_t *magic_vars(struct play_run *pr)
 json_t *vars_prepare_task(struct play_run *pr, json_t *task, struct hostlist *l)
 {
 	json_t *all = json_array(), *hostvars = json_object();
-	size_t i;
+	/* slot[h] = 1 + h's place in l: its variables are built once, with the task's */
+	size_t *slot = xcalloc(pr->run->nr_hosts + 1, sizeof(*slot)), i;
 
 	json_decref(pr->magic);
 	pr->magic = magic_vars(pr);
+	for (i = 0; i < l->nr; i++) {
+		slot[l->v[i]->h->index] = i + 1;
+		json_array_append_new(all, base_vars(pr, l->v[i], task));
+	}
 	for (i = 0; i < pr->run->nr_hosts; i++) {
 		struct hoststate *hs = pr->run->hosts[i];
 
-		if (hs)
+		if (slot[i])
+			json_object_set(hostvars, hs->h->name, json_array_get(all, slot[i] - 1));
+		else if (hs)
 			json_object_set_new(hostvars, hs->h->name, base_vars(pr, hs, NULL));
 	}
-	for (i = 0; i < l->nr; i++) {
-		json_t *v = base_vars(pr, l->v[i], task);
-
-		json_object_set(hostvars, l->v[i]->h->name, v);
-		json_array_append_new(all, v);
-	}
+	free(slot);
 	json_decref(pr->hostvars);
 	pr->hostvars = hostvars;
 	for (i = 0; i < l->nr; i++) {
