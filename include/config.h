@@ -20,6 +20,7 @@ struct config {
 	int timeout;                /* connect timeout, seconds (default 10) */
 	int task_timeout;           /* seconds, 0 = none */
 	char *roles_path;
+	char *gathering;            /* implicit (NULL), explicit or smart */
 	char *vault_password_file;
 	char *ssh_args;             /* [ssh_connection] ssh_args / ANSIBLE_SSH_ARGS */
 	char *ssh_common_args;

@@ -29,6 +29,8 @@ struct play_opts {
 	const struct vault_secrets *vault; /* opens !vault values and vaulted files */
 	json_t *vault_cache;       /* vault text → plaintext, shared by the whole run */
 	int live;                  /* print results as they come (not --quiet, --output json) */
+	int adhoc;                 /* print as `drover adhoc` does: no banners, no recap */
+	int one_line;              /* with adhoc: -o */
 };
 
 struct inventory;

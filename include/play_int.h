@@ -32,6 +32,7 @@ struct hoststate {
 	unsigned unreachable : 1;
 	unsigned ended : 1;       /* meta: end_host, or end_play for this play */
 	unsigned seen : 1;        /* ran in some play: shown in the recap */
+	unsigned gathered : 1;    /* facts gathered in this run (gathering = smart) */
 	struct host_stats stats;
 };
 

@@ -31,6 +31,8 @@
 
 /* The actions that run on the controller or steer the play, not on hosts. */
 int playbook_is_internal_action(const char *action);
+/* An action's name without its collection (ansible.builtin.copy → copy). */
+const char *playbook_short_action(const char *name);
 
 /*
  * Loads a playbook file (following import_playbook) and appends its plays
@@ -39,6 +41,14 @@ int playbook_is_internal_action(const char *action);
  * in err.
  */
 int playbook_load(const char *path, const char *roles_path, json_t *plays, struct buf *err);
+
+/*
+ * Appends a play built in memory (the ad-hoc command's one task) to plays,
+ * normalized as a loaded one, relative files looked for under dir.
+ * Returns 0, or -1 with err set.
+ */
+int playbook_add_play(json_t *play, const char *dir, const char *roles_path, json_t *plays,
+		      struct buf *err);
 
 /*
  * Loads a task file for include_tasks/import_tasks, normalized as a task

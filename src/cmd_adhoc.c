@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -19,6 +20,8 @@
 #include "kv.h"
 #include "module.h"
 #include "output.h"
+#include "play.h"
+#include "playbook.h"
 #include "prompt.h"
 #include "report.h"
 #include "runner.h"
@@ -474,7 +477,8 @@ static int exit_code(const struct adhoc_run *run)
 }
 
 /* Results go through the report: records, --output json, --junit, --log. */
-static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const struct config *cfg)
+static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const struct config *cfg,
+		       int engine)
 {
 	struct report_opts rep;
 	struct buf err = BUF_INIT;
@@ -496,10 +500,104 @@ static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const 
 	report_add_secret(run->report, getenv("DROVER_KEY_PASSPHRASE"));
 	if (rep.no_log) /* a no_log task's arguments are as private as its result */
 		report_add_secret(run->report, o->module_args);
-	report_play(run->report, "drover adhoc");
-	report_task(run->report, o->module_name, o->module_name, 0);
+	if (!engine) { /* the play engine records its own play and task */
+		report_play(run->report, "drover adhoc");
+		report_task(run->report, o->module_name, o->module_name, 0);
+	}
 	buf_release(&err);
 	return 0;
+}
+
+/* ---- through the play engine ---- */
+
+/*
+ * Controller actions (debug, set_fact...) and arguments with Jinja in them
+ * need the play engine; everything else takes the direct path, which keeps
+ * a thousand hosts' jobs small.
+ */
+static int needs_engine(const struct adhoc_opts *o)
+{
+	const char *a = o->module_args;
+
+	return playbook_is_internal_action(playbook_short_action(o->module_name)) ||
+	       (a && (strstr(a, "{{") || strstr(a, "{%") || strstr(a, "{#")));
+}
+
+/* Actions that only make sense inside a playbook. */
+static int playbook_only(const char *module)
+{
+	static const char *const only[] = { "import_playbook", "import_tasks", "import_role",
+					    "include_tasks", "include_role", "meta", NULL };
+	const char *const *p;
+
+	for (p = only; *p; p++)
+		if (!strcmp(playbook_short_action(module), *p))
+			return 1;
+	return 0;
+}
+
+/* The one-task play Ansible builds for an ad-hoc command. New reference. */
+static json_t *adhoc_play(const struct adhoc_opts *o)
+{
+	json_t *args = NULL, *task = json_object();
+	const char *a = o->module_args;
+
+	/* -a '{"k": "v"}' is a mapping of arguments, as in Ansible */
+	if (a && *a == '{' && a[strlen(a) - 1] == '}')
+		args = json_loads(a, 0, NULL);
+	if (!args)
+		args = a && *a ? json_string(a) : json_object();
+	json_object_set_new(task, o->module_name, args);
+	return json_pack("{s:s, s:s, s:b, s:[o]}", "name", "Ansible Ad-Hoc", "hosts", o->pattern,
+			 "gather_facts", 0, "tasks", task);
+}
+
+static void engine_opts(const struct adhoc_opts *o, const struct config *cfg,
+			struct adhoc_run *run, struct play_opts *po)
+{
+	memset(po, 0, sizeof(*po));
+	po->cfg = cfg;
+	po->conn = o->conn;
+	po->extra_vars = o->extra_vars;
+	po->limit = o->limit;
+	strvec_init(&po->tags);
+	strvec_init(&po->skip_tags);
+	po->check = o->check;
+	po->diff = o->diff;
+	po->forks = o->forks;
+	po->verbosity = o->verbosity;
+	po->task_timeout = o->task_timeout;
+	po->playbook = "<command line>";
+	po->report = run->report;
+	po->vault = &o->vault;
+	po->vault_cache = o->vault_cache;
+	po->live = run->live;
+	po->adhoc = 1;
+	po->one_line = o->one_line;
+}
+
+/* Runs the command as a one-task play. Returns the exit code. */
+static int run_engine(struct adhoc_run *run, struct executor *ex, struct inventory *inv,
+		      const struct adhoc_opts *o, const struct config *cfg)
+{
+	json_t *plays = json_array(), *play = adhoc_play(o);
+	struct play_opts po;
+	struct buf err = BUF_INIT;
+	char *dir = getcwd(NULL, 0);
+	int r;
+
+	engine_opts(o, cfg, run, &po);
+	if (playbook_add_play(play, dir ? dir : ".", cfg->roles_path, plays, &err) < 0) {
+		fprintf(stderr, "ERROR! %s\n", err.buf);
+		r = EXIT_OPTIONS;
+	} else {
+		r = play_run_all(plays, inv, ex, &po);
+	}
+	free(dir);
+	buf_release(&err);
+	json_decref(play);
+	json_decref(plays);
+	return r;
 }
 
 /* Everything after the options: inventory, hosts, the run. */
@@ -528,9 +626,13 @@ static int adhoc(struct adhoc_opts *o, const struct config *cfg, struct executor
 	output_init(&run.out, stdout, o->verbosity, o->one_line);
 	run.module = module_find(o->module_name);
 	run.live = runopts_live_output(&o->run);
-	if (open_report(&run, o, cfg) < 0) {
+	if (open_report(&run, o, cfg, needs_engine(o)) < 0) {
 		r = EXIT_ERROR;
 		goto out;
+	}
+	if (needs_engine(o)) {
+		r = run_engine(&run, ex, inv, o, cfg);
+		goto finish;
 	}
 	if (!run.module) {
 		char *msg = xasprintf("The module %s was not found in configured module paths",
@@ -579,6 +681,8 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 		o->task_timeout = cfg->task_timeout;
 	if (!o->module_name)
 		o->module_name = "command";
+	if (playbook_only(o->module_name))
+		return bad_option("'%s' is not a valid action for ad-hoc commands", o->module_name);
 	if (!o->list_hosts && module_find(o->module_name) && module_find(o->module_name)->free_form &&
 	    (!o->module_args || !*o->module_args))
 		return bad_option("No argument passed to %s module", o->module_name);

@@ -36,6 +36,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "defaults", "timeout", "ANSIBLE_TIMEOUT", CFG_INT, OFF(timeout) },
 	{ "defaults", "task_timeout", "ANSIBLE_TASK_TIMEOUT", CFG_INT, OFF(task_timeout) },
 	{ "defaults", "roles_path", "ANSIBLE_ROLES_PATH", CFG_STR, OFF(roles_path) },
+	{ "defaults", "gathering", "ANSIBLE_GATHERING", CFG_STR, OFF(gathering) },
 	{ "defaults", "vault_password_file", "ANSIBLE_VAULT_PASSWORD_FILE", CFG_PATH,
 	  OFF(vault_password_file) },
 	{ "ssh_connection", "ssh_args", "ANSIBLE_SSH_ARGS", CFG_STR, OFF(ssh_args) },
@@ -62,6 +63,7 @@ void config_release(struct config *cfg)
 	free(cfg->remote_user);
 	free(cfg->private_key_file);
 	free(cfg->roles_path);
+	free(cfg->gathering);
 	free(cfg->vault_password_file);
 	free(cfg->ssh_args);
 	free(cfg->ssh_common_args);

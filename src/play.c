@@ -746,12 +746,43 @@ static size_t batch_size(struct play_run *pr, size_t n)
 	return (size_t)size > pr->nr_all || size == 0 ? pr->nr_all : (size_t)size;
 }
 
+/*
+ * Whether the play gathers facts: its gather_facts keyword, else the
+ * `gathering` setting (implicit: yes, explicit: no, smart: yes).
+ */
+static int play_gathers(struct play_run *pr)
+{
+	json_t *g = json_object_get(pr->play, "gather_facts");
+	const char *mode = pr->run->o->cfg ? pr->run->o->cfg->gathering : NULL;
+
+	if (g)
+		return json_is_true(g) || (json_is_string(g) && jinja_truthy(g));
+	return !mode || strcmp(mode, "explicit") != 0;
+}
+
+/* gathering = smart: hosts whose facts this run already has are not asked again. */
+static void hosts_to_gather(struct play_run *pr, struct hostlist *l, struct hostlist *out)
+{
+	const char *mode = pr->run->o->cfg ? pr->run->o->cfg->gathering : NULL;
+	int smart = mode && !strcmp(mode, "smart");
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (!smart || !l->v[i]->gathered)
+			hostlist_add(out, l->v[i]);
+}
+
 static void gather_facts(struct play_run *pr, struct hostlist *l)
 {
-	json_t *g = json_object_get(pr->play, "gather_facts"), *task;
+	struct hostlist todo = { 0 };
+	json_t *task;
+	size_t i;
 
-	if (g && !json_is_true(g) && !(json_is_string(g) && jinja_truthy(g)))
+	if (!play_gathers(pr))
 		return;
+	hosts_to_gather(pr, l, &todo);
+	if (!todo.nr)
+		goto out;
 	task = json_pack("{s:s, s:s, s:{}, s:b, s:O?}", "name", "Gathering Facts", "__action",
 			 "setup", "__args", "check_mode", 0, "__where",
 			 json_object_get(pr->play, "__where"));
@@ -759,8 +790,12 @@ static void gather_facts(struct play_run *pr, struct hostlist *l)
 		json_object_set(json_object_get(task, "__args"), "gather_subset",
 				json_object_get(pr->play, "gather_subset"));
 	json_object_set_new(task, "tags", json_pack("[s]", "always"));
-	task_run(pr, task, l);
+	task_run(pr, task, &todo);
 	json_decref(task);
+	for (i = 0; i < todo.nr; i++)
+		todo.v[i]->gathered = host_active(todo.v[i]);
+out:
+	hostlist_release(&todo);
 }
 
 static void run_batch(struct play_run *pr, struct hostlist *batch)
@@ -883,7 +918,7 @@ static void run_init(struct run *run, struct inventory *inv, struct executor *ex
 	run->inv = inv;
 	run->ex = ex;
 	run->session_keys = json_object();
-	output_init(&run->out, stdout, o->verbosity, 0);
+	output_init(&run->out, stdout, o->verbosity, o->one_line);
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		BUG("no random bytes");
 	memcpy(run->omit, "__omit_place_holder__", 21);

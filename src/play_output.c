@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "inventory.h"
 #include "jinja.h"
+#include "module.h"
 #include "play_int.h"
 #include "report.h"
 #include "xalloc.h"
@@ -22,7 +23,7 @@ void out_banner(struct run *run, const char *kind, const char *name)
 	struct buf line = BUF_INIT;
 	size_t stars;
 
-	if (!run->o->live)
+	if (!run->o->live || run->o->adhoc)
 		return;
 	if (name)
 		buf_addf(&line, "%s [%s]", kind, name);
@@ -133,6 +134,21 @@ static void add_json(struct run *run, json_t *result, json_t *task, struct buf *
 	json_decref(copy);
 }
 
+/* An ad-hoc command's result, as `drover adhoc` prints it: one block per host. */
+static void adhoc_result(struct run *run, const char *host, const char *status, json_t *result,
+			 json_t *task)
+{
+	const char *action = json_string_value(json_object_get(task, "__action"));
+	const struct module *m = action ? module_find(action) : NULL;
+	json_t *copy = json_deep_copy(result);
+
+	if (action && !strcmp(action, "debug"))
+		clean_debug(copy);
+	output_adhoc_result(&run->out, host, m && m->no_json, status, copy);
+	fflush(run->out.fp);
+	json_decref(copy);
+}
+
 void out_host_result(struct run *run, const char *host, const char *status, json_t *result,
 		     json_t *task, const char *item)
 {
@@ -145,6 +161,11 @@ void out_host_result(struct run *run, const char *host, const char *status, json
 	/* what is shown never holds a secret */
 	result = run->o->report ? report_redact(run->o->report, result) : json_incref(result);
 	print_diff(run, status, result);
+	if (run->o->adhoc) {
+		adhoc_result(run, host, status, result, task);
+		json_decref(result);
+		return;
+	}
 	if (!strcmp(status, "skipped")) {
 		buf_addf(&line, "skipping: [%s]", host);
 		if (item)
@@ -206,7 +227,7 @@ void out_recap(struct run *run)
 	struct hoststate **v;
 	size_t n = 0, i;
 
-	if (!run->o->live)
+	if (!run->o->live || run->o->adhoc)
 		return;
 	v = xcalloc(run->nr_hosts + 1, sizeof(*v));
 	for (i = 0; i < run->nr_hosts; i++)

@@ -85,7 +85,7 @@ static int in_list(const char *w, const char *const *list)
 	return 0;
 }
 
-static const char *short_action(const char *name)
+const char *playbook_short_action(const char *name)
 {
 	static const char *const prefixes[] = { "ansible.builtin.", "ansible.legacy.",
 						"ansible.posix.", "community.general.", NULL };
@@ -106,7 +106,7 @@ int playbook_is_internal_action(const char *action)
 
 static int is_action(const char *name)
 {
-	const char *a = short_action(name);
+	const char *a = playbook_short_action(name);
 
 	return in_list(a, internal_actions) || module_find(a) != NULL;
 }
@@ -492,7 +492,8 @@ static int split_action_keyword(json_t *m, json_t **args, struct buf *err)
 	text += strspn(text, " ");
 	json_object_set_new(m, "__action", json_stringn(text, strcspn(text, " ")));
 	rest = json_string(text + strcspn(text, " ") + strspn(text + strcspn(text, " "), " "));
-	*args = action_args(short_action(json_string_value(json_object_get(m, "__action"))), rest, err);
+	*args = action_args(playbook_short_action(json_string_value(json_object_get(m, "__action"))),
+			    rest, err);
 	json_decref(rest);
 	return *args ? 0 : fail_at(err, playbook_where(m), "%s", err->buf);
 }
@@ -547,16 +548,16 @@ static int normalize_task(struct pbctx *c, json_t *m, const char *file, json_t *
 	if (!action && err->len)
 		goto out;
 	if (action) {
-		json_object_set_new(t, "__action", json_string(short_action(action)));
+		json_object_set_new(t, "__action", json_string(playbook_short_action(action)));
 		if (json_is_string(json_object_get(t, action)))
 			json_object_set_new(t, "__kv", json_true()); /* key=value words: set_fact types them */
-		args = action_args(short_action(action), json_object_get(t, action), err);
+		args = action_args(playbook_short_action(action), json_object_get(t, action), err);
 		json_object_del(t, action);
 	} else if (split_action_keyword(t, &args, err) < 0) {
 		goto out;
 	} else {
 		json_object_set_new(t, "__action",
-				    json_string(short_action(json_string_value(json_object_get(t, "__action")))));
+				    json_string(playbook_short_action(json_string_value(json_object_get(t, "__action")))));
 	}
 	if (!args) {
 		fail_at(err, playbook_where(t), "%s", err->buf);
@@ -1100,6 +1101,16 @@ static int load_plays(const char *path, const char *roles_path, json_t *plays, i
 int playbook_load(const char *path, const char *roles_path, json_t *plays, struct buf *err)
 {
 	return load_plays(path, roles_path, plays, 0, err);
+}
+
+int playbook_add_play(json_t *play, const char *dir, const char *roles_path, json_t *plays,
+		      struct buf *err)
+{
+	struct pbctx c = { 0 };
+
+	c.play_dir = dir;
+	c.roles_path = roles_path;
+	return normalize_play(&c, play, "<command line>", plays, err);
 }
 
 json_t *playbook_load_tasks(const char *path, json_t *parent, const char *role_path,

@@ -304,9 +304,60 @@ print(json.dumps(d, sort_keys=True))
 		done &&
 		test_cmp ref.norm out.norm
 	'
+
+	test_expect_success 'debug with a template, as ansible prints it' '
+		adhoc "host1:host2" -m debug -a "msg=\"{{ inventory_hostname }} in {{ group_names }}\"" >out &&
+		ansible_ref "host1:host2" -m debug \
+			-a "msg=\"{{ inventory_hostname }} in {{ group_names }}\"" >ref &&
+		sort out >out.s && sort ref >ref.s &&
+		test_cmp ref.s out.s &&
+		test_grep "\"msg\": \"host2 in \[.even., .web.\]\"" out
+	'
+
+	test_expect_success 'set_fact and debug var= as ansible prints them' '
+		adhoc host3 -m set_fact -a "a=1 b=x" >out &&
+		ansible_ref host3 -m set_fact -a "a=1 b=x" >ref &&
+		test_cmp ref out &&
+		adhoc host3 -m debug -a var=ansible_port -e ansible_port=2222 >out &&
+		ansible_ref host3 -m debug -a var=ansible_port -e ansible_port=2222 >ref &&
+		test_cmp ref out
+	'
+
+	test_expect_success 'shell arguments are templated per host, -o as ansible' '
+		adhoc "host1:host2" -o -m shell -a "echo {{ inventory_hostname }}-{{ x }}" -e x=7 >out &&
+		ansible_ref "host1:host2" -o -m shell -a "echo {{ inventory_hostname }}-{{ x }}" \
+			-e x=7 >ref &&
+		sort out >out.s && sort ref >ref.s &&
+		test_cmp ref.s out.s &&
+		test_grep "^host2 | CHANGED | rc=0 | (stdout) host2-7\$" out
+	'
 else
 	test_skip '-o line compared with ansible' 'ansible not installed'
 fi
+
+test_expect_success 'templated arguments reach each host rendered for it' '
+	adhoc "host4:host5" -m copy -a "content={{ inventory_hostname }} dest=/tmp/drover-t0100-{{ inventory_hostname }}-$T" >out &&
+	test "$(cat /tmp/drover-t0100-host4-$T)" = host4 &&
+	test "$(cat /tmp/drover-t0100-host5-$T)" = host5 &&
+	rm -f /tmp/drover-t0100-host4-$T /tmp/drover-t0100-host5-$T
+'
+
+test_expect_success 'controller actions: undefined variable fails the host, exit 2' '
+	test_expect_code 2 adhoc host1 -m debug -a "msg={{ nope }}" >out &&
+	test_grep "^host1 | FAILED! =>" out &&
+	test_grep "nope. is undefined" out &&
+	test_expect_code 2 adhoc host1 -m fail -a "msg=\"stop here\"" >out &&
+	test_grep "\"msg\": \"stop here\"" out &&
+	adhoc host1 -m assert -a "that=inventory_hostname==\"host1\"" >out &&
+	test_grep "^host1 | SUCCESS" out
+'
+
+test_expect_success 'playbook-only actions are refused before anything runs: exit 5' '
+	for a in include_tasks import_role meta; do
+		test_expect_code 5 adhoc host1 -m $a -a x.yml >out 2>err &&
+		test_grep "$a. is not a valid action for ad-hoc commands" err || return 1
+	done
+'
 
 test_expect_success '--list-hosts: odd:&web' '
 	adhoc "odd:&web" -m ping --list-hosts >out &&

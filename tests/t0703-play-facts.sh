@@ -49,4 +49,36 @@ test_expect_success 'a second run changes nothing' '
 	test_grep "host1 *: ok=5 *changed=0 " again.out
 '
 
+# Two plays, neither says gather_facts: how often facts are gathered
+# depends on ansible.cfg's gathering (implicit, explicit, smart).
+cat >gathering.yml <<\EOF
+- hosts: all
+  tasks:
+    - debug: msg="{{ ansible_hostname | default('none') }}"
+- hosts: host1
+  tasks:
+    - debug: msg=second
+EOF
+
+test_expect_success 'gathering = explicit / smart / implicit from ansible.cfg and ANSIBLE_GATHERING' '
+	for mode in explicit smart implicit; do
+		printf "[defaults]\ngathering = %s\n" $mode >cfg-$mode &&
+		ANSIBLE_CONFIG=$TRASH/cfg-$mode play gathering.yml >g-$mode.out 2>&1 &&
+		{ grep -c "^TASK \[Gathering Facts\]" g-$mode.out >g-$mode.n || :; }
+	done &&
+	test "$(cat g-explicit.n)" = 0 &&
+	test_grep "\"msg\": \"none\"" g-explicit.out &&
+	test "$(cat g-smart.n)" = 1 &&
+	test "$(cat g-implicit.n)" = 2 &&
+	ANSIBLE_GATHERING=explicit play gathering.yml >g-env.out 2>&1 &&
+	test_grep -v "Gathering Facts" g-env.out &&
+	if command -v ansible-playbook >/dev/null; then
+		for mode in explicit smart; do
+			ANSIBLE_GATHERING=$mode ref_play gathering.yml >r-$mode.out 2>&1 &&
+			recap r-$mode.out >expect && recap g-$mode.out >actual &&
+			test_cmp expect actual || return 1
+		done
+	fi
+'
+
 test_done
