@@ -38,8 +38,9 @@ struct report_opts {
 	const char *junit_path;            /* --junit FILE ("-": stdout) */
 	const char *log_path;              /* --log FILE */
 	int quiet;                         /* --quiet: one recap line per host at the end */
-	int recap;                         /* the same lines under a "RECAP" banner, after
-					      the live output (adhoc without a terminal) */
+	int recap;                         /* the same lines on stderr under a "RECAP"
+					      banner (adhoc without a terminal: stdout
+					      stays as Ansible's) */
 	int no_log;                        /* every result hidden (ANSIBLE_NO_LOG) */
 };
 

@@ -478,13 +478,16 @@ static void recap(struct report *r)
 	qsort(hosts, n, sizeof(*hosts), compare_names);
 	if (r->log)
 		log_text_banner(r, "PLAY RECAP");
+	fflush(stdout);
 	if (r->o.recap && !r->o.quiet && !r->o.output_json)
-		printf("\nRECAP %s\n", STARS_74);
+		fprintf(stderr, "\nRECAP %s\n", STARS_74);
 	for (i = 0; i < n; i++) {
 		line = report_recap_line(hosts[i], json_object_get(r->stats, hosts[i]));
 		runlog_line(r->log, line);
-		if (r->o.quiet || (r->o.recap && !r->o.output_json))
+		if (r->o.quiet)
 			printf("%s\n", line);
+		else if (r->o.recap && !r->o.output_json)
+			fprintf(stderr, "%s\n", line);
 		free(line);
 	}
 	fflush(stdout);
