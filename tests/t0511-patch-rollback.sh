@@ -80,7 +80,7 @@ test_expect_success 'a broken 1.1: each host is restored fully and fails' '
 	test "$(reboots 1) $(reboots 2)" = "2 1" &&
 	boot_id 1 >boot1.after && boot_id 2 >boot2.after &&
 	! cmp -s boot1.before boot1.after && ! cmp -s boot2.before boot2.after &&
-	fleet_exec 1 drover-web >web1 && echo "drover-web 1.0" >expect && test_cmp expect web1 &&
+	fleet_exec 1 /usr/bin/drover-web >web1 && echo "drover-web 1.0" >expect && test_cmp expect web1 &&
 	sed -n "/^TASK \[Reboot and wait for the host\]/,/^TASK/p" bad.out >reboot.out &&
 	test_grep "^changed: \[host1\]" reboot.out &&
 	test_grep "^skipping: \[host2\]" reboot.out &&
