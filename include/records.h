@@ -61,6 +61,12 @@ struct records_result {
 /* One result, committed at once. Returns 0 or -1 with err. */
 int records_result(struct records *rec, const struct records_result *res, struct buf *err);
 
+/*
+ * A rescue caught host's failure: its latest failed result (every failed
+ * item of that task) becomes "rescued", as the recap counts it. 0 or -1 with err.
+ */
+int records_rescued(struct records *rec, const char *host, struct buf *err);
+
 /* Ends the current run: end time, exit code, recap (host -> counts, as Ansible's stats). */
 int records_run_end(struct records *rec, int exit_code, json_t *recap, struct buf *err);
 

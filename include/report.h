@@ -38,6 +38,9 @@ struct report_opts {
 	const char *junit_path;            /* --junit FILE ("-": stdout) */
 	const char *log_path;              /* --log FILE */
 	int quiet;                         /* --quiet: one recap line per host at the end */
+	int recap;                         /* the same lines on stderr under a "RECAP"
+					      banner (adhoc without a terminal: stdout
+					      stays as Ansible's) */
 	int no_log;                        /* every result hidden (ANSIBLE_NO_LOG) */
 };
 
@@ -82,6 +85,12 @@ void report_log(struct report *r, const char *text);
 json_t *report_stats(struct report *r);
 /* Adds n to one count of a host (e.g. a play moving a failure to "rescued"). */
 void report_stats_add(struct report *r, const char *host, const char *key, int n);
+/*
+ * A rescue caught host's failure (play.c, as its block ends): the recap
+ * counts it rescued, not failed, and so do the records (that result's
+ * status becomes "rescued"), the JUnit case and the --on-failure summary.
+ */
+void report_rescued(struct report *r, const char *host);
 /* 1 when any host failed or was unreachable. */
 int report_any_failed(const struct report *r);
 /* The record's id (0 without records). */

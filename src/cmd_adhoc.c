@@ -489,6 +489,8 @@ static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const 
 	rep.argv = o->argv;
 	rep.inventories = o->inventories.nr ? &o->inventories : &cfg->inventory;
 	runopts_report(&o->run, &rep);
+	/* cron mails and logs get one line per host at the end, as a playbook's recap */
+	rep.recap = run->live && !isatty(STDOUT_FILENO);
 	run->report = report_open(&rep, &err);
 	if (!run->report) {
 		fprintf(stderr, "ERROR! %s (--no-records runs without them)\n", err.buf);

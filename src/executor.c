@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -162,10 +163,27 @@ static void worker_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * A worker holds nothing of the controller's but its socket: not the
+ * --lock flock (a lock belongs to the open file, and a controller killed
+ * with -9 must not leave its workers holding it), not the records database
+ * or a log. And it ends with the controller: SIGTERM when the controller
+ * dies, so the task in flight stops its remote command as on Ctrl-C.
+ */
+static void worker_detach(pid_t parent, int sock)
+{
+	if (sock > 3)
+		close_range(3, (unsigned int)sock - 1, 0);
+	close_range((unsigned int)sock + 1, ~0U, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		interrupted = 1; /* it died before prctl took effect */
+}
+
 static int worker_start(struct executor *ex, int w)
 {
+	pid_t pid, parent = getpid();
 	int sv[2], i;
-	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
@@ -181,6 +199,7 @@ static int worker_start(struct executor *ex, int w)
 				close(ex->workers[i].fd);
 		close(sv[0]);
 		worker_signals();
+		worker_detach(parent, sv[1]);
 		worker_loop(sv[1]);
 		_exit(0);
 	}

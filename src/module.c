@@ -319,6 +319,12 @@ static json_t *convert_value(const struct module_option *o, json_t *v)
 	case OPT_LIST:
 		if (json_is_array(v))
 			return json_incref(v);
+		/* as Ansible: a number (YAML's status_code: 200) is a list of its text */
+		if (json_is_integer(v))
+			return json_pack("[o]", json_sprintf("%" JSON_INTEGER_FORMAT,
+							    json_integer_value(v)));
+		if (json_is_real(v))
+			return json_pack("[o]", json_sprintf("%g", json_real_value(v)));
 		return json_is_string(v) ? split_list(json_string_value(v)) : NULL;
 	case OPT_STR:
 	case OPT_PATH:

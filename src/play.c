@@ -215,7 +215,8 @@ static void run_block(struct play_run *pr, json_t *node, struct hostlist *l)
 			failed.v[i]->failed = 0;
 			failed.v[i]->stats.failed--;
 			failed.v[i]->stats.rescued++;
-			stats_move(pr, failed.v[i], "failures", "rescued");
+			if (pr->run->o->report)
+				report_rescued(pr->run->o->report, failed.v[i]->h->name);
 			set_failed_vars(failed.v[i]);
 		}
 		run_list(pr, rescue, &failed);

@@ -395,6 +395,20 @@ int records_result(struct records *rec, const struct records_result *res, struct
 	return r;
 }
 
+int records_rescued(struct records *rec, const char *host, struct buf *err)
+{
+	sqlite3_stmt *st = records_prepare(rec,
+		"UPDATE results SET status = 'rescued' WHERE run_id = ?1 AND host = ?2"
+		" AND status = 'failed' AND task_idx = (SELECT MAX(task_idx) FROM results"
+		" WHERE run_id = ?1 AND host = ?2 AND status = 'failed')", err);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, rec->run_id);
+	records_bind_text(st, 2, host);
+	return records_exec_stmt(rec, st, err);
+}
+
 static int insert_recap(struct records *rec, const char *host, json_t *c, struct buf *err)
 {
 	static const char *const keys[] = { "ok", "changed", "unreachable", "failures", "skipped",

@@ -31,6 +31,9 @@ struct report {
 	double task_start;
 };
 
+/* "RECAP " and these make Ansible's 80-column banner. */
+#define STARS_74 "**************************************************************************"
+
 static const char *const count_keys[] = {
 	"ok", "changed", "unreachable", "failures", "skipped", "rescued", "ignored",
 };
@@ -390,6 +393,35 @@ json_t *report_result(struct report *r, const char *host, const char *status, js
 	return shown;
 }
 
+/* The host's newest entry of the failures list, or -1. */
+static long last_failure(struct report *r, const char *host)
+{
+	size_t i = json_array_size(r->failures);
+
+	while (i-- > 0)
+		if (!strcmp(host, json_string_value(json_object_get(json_array_get(r->failures, i),
+								    "host"))))
+			return (long)i;
+	return -1;
+}
+
+void report_rescued(struct report *r, const char *host)
+{
+	struct buf err = BUF_INIT;
+	long i = last_failure(r, host);
+
+	report_stats_add(r, host, "failures", -1);
+	report_stats_add(r, host, "rescued", 1);
+	if (i >= 0 && !strcmp(json_string_value(json_object_get(json_array_get(r->failures,
+									      (size_t)i), "status")), "failed"))
+		json_array_remove(r->failures, (size_t)i);
+	if (records_run_id(r->rec) && records_rescued(r->rec, host, &err) < 0)
+		records_broke(r, &err);
+	if (r->junit)
+		junit_rescued(r->junit, host);
+	buf_release(&err);
+}
+
 json_t *report_summary(struct report *r, int exit_code)
 {
 	json_t *failed = json_array(), *unreachable = json_array(), *c, *summary;
@@ -446,13 +478,19 @@ static void recap(struct report *r)
 	qsort(hosts, n, sizeof(*hosts), compare_names);
 	if (r->log)
 		log_text_banner(r, "PLAY RECAP");
+	fflush(stdout);
+	if (r->o.recap && !r->o.quiet && !r->o.output_json)
+		fprintf(stderr, "\nRECAP %s\n", STARS_74);
 	for (i = 0; i < n; i++) {
 		line = report_recap_line(hosts[i], json_object_get(r->stats, hosts[i]));
 		runlog_line(r->log, line);
 		if (r->o.quiet)
 			printf("%s\n", line);
+		else if (r->o.recap && !r->o.output_json)
+			fprintf(stderr, "%s\n", line);
 		free(line);
 	}
+	fflush(stdout);
 	free(hosts);
 }
 

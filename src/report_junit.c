@@ -1,7 +1,8 @@
 /*
  * --junit FILE: JUnit XML for CI dashboards. A play is a <testsuite>, a
  * host x task a <testcase classname="HOST" name="TASK">; failed and
- * unreachable results are <failure>, skipped ones <skipped/>.
+ * unreachable results are <failure>, skipped ones <skipped/>; a failure a
+ * rescue caught passes, with "rescued" in its <system-out>.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,11 +12,17 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* Kept as data, not text, until written: a rescue may turn a failed case into a passed one. */
+struct jcase {
+	char *host, *task, *status;
+	json_t *result;
+	double time;
+};
+
 struct suite {
 	char *name;
-	struct buf cases;
-	size_t tests, failures, skipped;
-	double time;
+	struct jcase *cases;
+	size_t nr, alloc;
 };
 
 struct junit {
@@ -28,16 +35,28 @@ struct junit *junit_new(void)
 	return xcalloc(1, sizeof(struct junit));
 }
 
+static void suite_release(struct suite *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		free(s->cases[i].host);
+		free(s->cases[i].task);
+		free(s->cases[i].status);
+		json_decref(s->cases[i].result);
+	}
+	free(s->cases);
+	free(s->name);
+}
+
 void junit_free(struct junit *ju)
 {
 	size_t i;
 
 	if (!ju)
 		return;
-	for (i = 0; i < ju->nr; i++) {
-		free(ju->suites[i].name);
-		buf_release(&ju->suites[i].cases);
-	}
+	for (i = 0; i < ju->nr; i++)
+		suite_release(&ju->suites[i]);
 	free(ju->suites);
 	free(ju);
 }
@@ -50,7 +69,6 @@ void junit_play(struct junit *ju, const char *name)
 	s = &ju->suites[ju->nr++];
 	memset(s, 0, sizeof(*s));
 	s->name = xstrdup(name);
-	buf_init(&s->cases, 0);
 }
 
 /* Text for an attribute or element: markup escaped, characters XML 1.0 forbids dropped. */
@@ -72,27 +90,30 @@ static void xml_text(struct buf *out, const char *s)
 	}
 }
 
-static void case_body(struct suite *s, const char *status, json_t *result)
+static int is_failure(const char *status)
 {
-	const char *msg = json_string_value(json_object_get(result, "msg"));
-	char *dump = json_dumps(result, JSON_INDENT(4) | JSON_SORT_KEYS);
+	return !strcmp(status, "failed") || !strcmp(status, "unreachable");
+}
 
-	if (!strcmp(status, "failed") || !strcmp(status, "unreachable")) {
-		s->failures++;
-		buf_addstr(&s->cases, ">\n      <failure message=\"");
-		xml_text(&s->cases, msg ? msg : status);
-		buf_addf(&s->cases, "\" type=\"%s\">", status);
-		xml_text(&s->cases, dump ? dump : "");
-		buf_addstr(&s->cases, "</failure>\n    </testcase>\n");
-	} else if (!strcmp(status, "skipped")) {
-		s->skipped++;
-		buf_addstr(&s->cases, ">\n      <skipped message=\"");
-		xml_text(&s->cases, msg ? msg : "skipped");
-		buf_addstr(&s->cases, "\"/>\n    </testcase>\n");
+static void case_body(struct buf *out, const struct jcase *c)
+{
+	const char *msg = json_string_value(json_object_get(c->result, "msg"));
+	char *dump = json_dumps(c->result, JSON_INDENT(4) | JSON_SORT_KEYS);
+
+	if (is_failure(c->status)) {
+		buf_addstr(out, ">\n      <failure message=\"");
+		xml_text(out, msg ? msg : c->status);
+		buf_addf(out, "\" type=\"%s\">", c->status);
+		xml_text(out, dump ? dump : "");
+		buf_addstr(out, "</failure>\n    </testcase>\n");
+	} else if (!strcmp(c->status, "skipped")) {
+		buf_addstr(out, ">\n      <skipped message=\"");
+		xml_text(out, msg ? msg : "skipped");
+		buf_addstr(out, "\"/>\n    </testcase>\n");
 	} else {
-		buf_addf(&s->cases, ">\n      <system-out>%s: ", status);
-		xml_text(&s->cases, dump ? dump : "");
-		buf_addstr(&s->cases, "</system-out>\n    </testcase>\n");
+		buf_addf(out, ">\n      <system-out>%s: ", c->status);
+		xml_text(out, dump ? dump : "");
+		buf_addstr(out, "</system-out>\n    </testcase>\n");
 	}
 	free(dump);
 }
@@ -101,44 +122,90 @@ void junit_case(struct junit *ju, const char *host, const char *task, const char
 		json_t *result, double duration)
 {
 	struct suite *s;
+	struct jcase *c;
 
 	if (!ju->nr)
 		junit_play(ju, "drover");
 	s = &ju->suites[ju->nr - 1];
-	s->tests++;
-	s->time += duration > 0 ? duration : 0;
-	buf_addstr(&s->cases, "    <testcase classname=\"");
-	xml_text(&s->cases, host);
-	buf_addstr(&s->cases, "\" name=\"");
-	xml_text(&s->cases, task);
-	buf_addf(&s->cases, "\" time=\"%.3f\"", duration > 0 ? duration : 0);
-	case_body(s, status, result);
+	ALLOC_GROW(s->cases, s->nr + 1, s->alloc);
+	c = &s->cases[s->nr++];
+	c->host = xstrdup(host);
+	c->task = xstrdup(task);
+	c->status = xstrdup(status);
+	c->result = json_incref(result);
+	c->time = duration > 0 ? duration : 0;
+}
+
+void junit_rescued(struct junit *ju, const char *host)
+{
+	size_t i = ju->nr, j;
+
+	while (i-- > 0)
+		for (j = ju->suites[i].nr; j-- > 0;) {
+			struct jcase *c = &ju->suites[i].cases[j];
+
+			if (strcmp(c->host, host) || strcmp(c->status, "failed"))
+				continue;
+			free(c->status);
+			c->status = xstrdup("rescued");
+			return;
+		}
+}
+
+struct counts {
+	size_t tests, failures, skipped;
+	double time;
+};
+
+static void suite_counts(const struct suite *s, struct counts *n)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		n->tests++;
+		n->failures += is_failure(s->cases[i].status);
+		n->skipped += !strcmp(s->cases[i].status, "skipped");
+		n->time += s->cases[i].time;
+	}
+}
+
+static void write_suite(const struct suite *s, FILE *fp)
+{
+	struct counts n = { 0 };
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	suite_counts(s, &n);
+	xml_text(&text, s->name);
+	fprintf(fp, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		    "skipped=\"%zu\" time=\"%.3f\">\n", text.buf, n.tests, n.failures, n.skipped,
+		n.time);
+	for (i = 0; i < s->nr; i++) {
+		buf_reset(&text);
+		buf_addstr(&text, "    <testcase classname=\"");
+		xml_text(&text, s->cases[i].host);
+		buf_addstr(&text, "\" name=\"");
+		xml_text(&text, s->cases[i].task);
+		buf_addf(&text, "\" time=\"%.3f\"", s->cases[i].time);
+		case_body(&text, &s->cases[i]);
+		fputs(text.buf, fp);
+	}
+	fputs("  </testsuite>\n", fp);
+	buf_release(&text);
 }
 
 static void write_xml(struct junit *ju, FILE *fp)
 {
-	size_t i, tests = 0, failures = 0, skipped = 0;
-	double time = 0;
+	struct counts n = { 0 };
+	size_t i;
 
-	for (i = 0; i < ju->nr; i++) {
-		tests += ju->suites[i].tests;
-		failures += ju->suites[i].failures;
-		skipped += ju->suites[i].skipped;
-		time += ju->suites[i].time;
-	}
+	for (i = 0; i < ju->nr; i++)
+		suite_counts(&ju->suites[i], &n);
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"drover\" "
 		    "tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
-		tests, failures, skipped, time);
-	for (i = 0; i < ju->nr; i++) {
-		struct suite *s = &ju->suites[i];
-		struct buf name = BUF_INIT;
-
-		xml_text(&name, s->name);
-		fprintf(fp, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-			    "skipped=\"%zu\" time=\"%.3f\">\n%s  </testsuite>\n",
-			name.buf, s->tests, s->failures, s->skipped, s->time, s->cases.buf);
-		buf_release(&name);
-	}
+		n.tests, n.failures, n.skipped, n.time);
+	for (i = 0; i < ju->nr; i++)
+		write_suite(&ju->suites[i], fp);
 	fputs("</testsuites>\n", fp);
 }
 

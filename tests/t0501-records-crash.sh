@@ -49,7 +49,7 @@ test_expect_success 'the killed run reads back: runs show says it never ended' '
 	test_grep -E "^ +1  20.* adhoc +- +2 +0  " list
 '
 
-test_expect_success 'its workers end once their task is done' '
+test_expect_success 'its workers end with it (they stop the task they were running)' '
 	n=0 &&
 	while pgrep -f "^$DROVER adhoc all -i $FLEET_INV" >/dev/null; do
 		n=$((n + 1)) && test $n -lt 100 && sleep 0.1 || exit 1

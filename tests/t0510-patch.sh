@@ -98,7 +98,7 @@ test_expect_success 'a bad 1.1: the first batch is rolled back and failed, the s
 	sed -n "/^TASK \[Roll back to the recorded versions (apt)\]/,/^TASK/p" bad.out >rollback.out &&
 	test_grep "^changed: \[host1\]" rollback.out &&
 	test_grep "^changed: \[host2\]" rollback.out &&
-	test_grep "^fatal: \[host1\]: FAILED! => {\"changed\": false, \"msg\": \"patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0\"}" bad.out &&
+	test_grep "^fatal: \[host1\]: FAILED! => {\"changed\": false, \"msg\": \"patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0; removed nothing; no reboot needed; health check after the rollback passed\"}" bad.out &&
 	test_grep "^host1 *: .*failed=1 .*rescued=1" bad.out &&
 	test_grep "^host2 *: .*failed=1 .*rescued=1" bad.out &&
 	test_grep -v "host3" bad.out &&
@@ -114,11 +114,11 @@ test_expect_success 'the records show every step of the failed run' '
 	done &&
 	"$DROVER" runs show last --host host1 >h1 &&
 	grep -A1 "^TASK [0-9]* \[Health check (command)\]" h1 >step &&
-	test_grep "^  host1 *failed *rc=1 [0-9.]*s non-zero return code$" step &&
+	test_grep "^  host1 *rescued *rc=1 [0-9.]*s non-zero return code$" step &&
 	grep -A1 "^TASK [0-9]* \[Roll back to the recorded versions (apt)\]" h1 >step &&
 	test_grep "^  host1 *changed " step &&
 	grep -A1 "^TASK [0-9]* \[Mark the host failed\]" h1 >step &&
-	test_grep "^  host1 *failed *[0-9.]*s patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0$" step &&
+	test_grep "^  host1 *failed *[0-9.]*s patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0; removed nothing; no reboot needed; health check after the rollback passed$" step &&
 	"$DROVER" runs show last --failed >failed &&
 	test_grep "Mark the host failed" failed &&
 	test_must_fail grep -q host3 failed &&
@@ -165,7 +165,7 @@ if command -v ansible-playbook >/dev/null 2>&1; then
 		sed -n "/^TASK \[Roll back to the recorded versions (apt)\]/,/^TASK/p" ansible.out >rollback.out &&
 		test_grep "^changed: \[host1\]" rollback.out &&
 		test_grep "^changed: \[host2\]" rollback.out &&
-		test_grep "^fatal: \[host1\]: FAILED! => {\"changed\": false, \"msg\": \"patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0\"}" ansible.out &&
+		test_grep "^fatal: \[host1\]: FAILED! => {\"changed\": false, \"msg\": \"patching failed at .Health check (command).: non-zero return code; rolled back to drover-web=1.0; removed nothing; no reboot needed; health check after the rollback passed\"}" ansible.out &&
 		test_grep "^host1 *: .*failed=1 .*rescued=1" ansible.out &&
 		test_grep -v "host3" ansible.out
 	'

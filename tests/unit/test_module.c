@@ -186,6 +186,23 @@ static void list_splits_on_commas(void **state)
 	buf_release(&err);
 }
 
+/* YAML's status_code: 200 reaches a list option as a number: a list of its text, as Ansible. */
+static void number_is_one_item_list(void **state)
+{
+	struct buf err = BUF_INIT;
+	json_t *in = json_pack("{s:s, s:i}", "url", "http://x/", "status_code", 200), *a, *l;
+
+	(void)state;
+	a = module_check_args(module_find("uri"), in, &err);
+	assert_non_null(a);
+	l = json_object_get(a, "status_code");
+	assert_int_equal(json_array_size(l), 1);
+	assert_string_equal(json_string_value(json_array_get(l, 0)), "200");
+	json_decref(a);
+	json_decref(in);
+	buf_release(&err);
+}
+
 static void doc_from_header(void **state)
 {
 	struct module_doc doc;
@@ -315,6 +332,7 @@ int main(void)
 		cmocka_unit_test(lossy_utf8),
 		cmocka_unit_test(adhoc_lines),
 		cmocka_unit_test(list_splits_on_commas),
+		cmocka_unit_test(number_is_one_item_list),
 		cmocka_unit_test(doc_from_header),
 		cmocka_unit_test(script_reads_controller_file),
 	};
