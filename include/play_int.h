@@ -26,7 +26,8 @@ struct hoststate {
 	struct host *h;
 	json_t *inv_vars;    /* inventory variables (cached) */
 	json_t *facts;       /* ansible_* facts from setup and cacheable set_fact */
-	json_t *host_vars;   /* set_fact, register, include_vars: this run only */
+	json_t *inc_vars;    /* include_vars: this run only, below set_fact */
+	json_t *host_vars;   /* set_fact, register: this run only */
 	json_t *failure;     /* {task, result} of its last failure, for a rescue */
 	unsigned failed : 1;      /* out of the play (failed) */
 	unsigned unreachable : 1;

@@ -23,7 +23,8 @@
  *   __args       its arguments (an object; free form in _raw_params)
  *   __where      "file:line:col"
  *   __role, __role_path   the role it came from, if any
- *   __vars       block/task/role-param variables, inner ones winning
+ *   __vars       block/task variables, inner ones winning
+ *   __params     role parameters (above set_fact in precedence), inner ones winning
  *   and its keywords (name, when as a list, loop, register, ...), with the
  *   keywords of enclosing blocks, roles and imports inherited;
  * or a block: { __block: [...], __rescue: [...], __always: [...], __where }.

@@ -969,6 +969,7 @@ static void run_release(struct run *run)
 			continue;
 		json_decref(hs->inv_vars);
 		json_decref(hs->facts);
+		json_decref(hs->inc_vars);
 		json_decref(hs->host_vars);
 		json_decref(hs->failure);
 		free(hs);

@@ -341,6 +341,18 @@ static json_t *split_tags(json_t *v)
 	return out;
 }
 
+/* out[key] = out[key] updated with add (inner values win), when add is a mapping. */
+static void merge_object(json_t *out, const char *key, json_t *add)
+{
+	json_t *all = json_object_get(out, key);
+
+	if (!json_is_object(add))
+		return;
+	all = json_is_object(all) ? json_copy(all) : json_object();
+	json_object_update(all, add);
+	json_object_set_new(out, key, all);
+}
+
 /*
  * What a node inside `from` inherits: when conditions (outer first), tags
  * (union), variables (inner win) and the inheritable keywords.
@@ -373,6 +385,7 @@ static json_t *inherit_from(json_t *inherit, json_t *from)
 		json_object_update(all, vars);
 		json_object_set_new(out, "__vars", all);
 	}
+	merge_object(out, "__params", json_object_get(from, "__params"));
 	if (json_is_object(env)) {
 		json_t *all = json_object_get(out, "environment");
 
@@ -400,7 +413,8 @@ static void apply_inherit(json_t *task, json_t *inherit)
 	merged = inherit_from(inherit, own);
 	json_object_foreach(merged, key, v)
 		if (!strcmp(key, "when") || !strcmp(key, "tags") || !strcmp(key, "__vars") ||
-		    !strcmp(key, "environment") || !json_object_get(task, key))
+		    !strcmp(key, "__params") || !strcmp(key, "environment") ||
+		    !json_object_get(task, key))
 			json_object_set(task, key, v);
 	json_object_del(task, "vars");
 	json_decref(merged);
@@ -679,7 +693,8 @@ static json_t *load_task_file(struct pbctx *c, const char *path, json_t *inherit
 /* The keywords a task passes on to the tasks it imports or includes. */
 static json_t *inherit_of(json_t *t)
 {
-	static const char *const merged[] = { "when", "tags", "__vars", "environment", NULL };
+	static const char *const merged[] = { "when", "tags", "__vars", "__params", "environment",
+					      NULL };
 	json_t *out = json_object(), *v;
 	size_t i;
 
@@ -810,7 +825,10 @@ static int role_file(const char *dir, const char *sub, const char *base, int wan
 static const char *const role_entry_words[] = { "role", "name", "tasks_from", "handlers_from",
 						"defaults_from", "vars_from", NULL };
 
-/* Role parameters: the entry's keys that are neither keywords nor role words. */
+/*
+ * Role parameters: the entry's keys that are neither keywords nor role
+ * words. They outrank set_fact (the entry's vars: do not, they are block vars).
+ */
 static json_t *role_params(json_t *entry)
 {
 	json_t *params = json_object(), *v;
@@ -820,8 +838,6 @@ static json_t *role_params(json_t *entry)
 		if (strncmp(key, "__", 2) && !in_list(key, role_entry_words) &&
 		    !in_list(key, block_keywords))
 			json_object_set(params, key, v);
-	if (json_is_object(json_object_get(entry, "vars")))
-		json_object_update(params, json_object_get(entry, "vars"));
 	return params;
 }
 
@@ -902,7 +918,7 @@ static int expand_role(struct pbctx *c, json_t *entry, json_t *inherit, json_t *
 	}
 	params = role_params(entry);
 	own = json_deep_copy(entry);
-	json_object_set_new(own, "vars", params);
+	json_object_set_new(own, "__params", params);
 	normalize_keywords(own);
 	inner = inherit_from(inherit, own);
 	role = json_pack("{s:s, s:s}", "name", name, "path", dir);

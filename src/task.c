@@ -624,9 +624,9 @@ static const char *judge(struct task_run *t, struct hexec *hx, const char *statu
 }
 
 /*
- * Facts a result brings: set_fact and include_vars set host variables
- * (cacheable ones also facts); modules such as setup set facts. Later
- * items of a loop see them.
+ * Facts a result brings: set_fact sets host variables (cacheable ones
+ * also facts), include_vars a level below them; modules such as setup set
+ * facts. Later items of a loop see them.
  */
 static void apply_facts(struct task_run *t, struct hexec *hx, const char *status, json_t *result)
 {
@@ -634,7 +634,9 @@ static void apply_facts(struct task_run *t, struct hexec *hx, const char *status
 
 	if (!json_is_object(facts) || strcmp(status, "ok"))
 		return;
-	if (!strcmp(t->action, "set_fact") || !strcmp(t->action, "include_vars")) {
+	if (!strcmp(t->action, "include_vars")) {
+		json_object_update(hx->hs->inc_vars, facts);
+	} else if (!strcmp(t->action, "set_fact")) {
 		json_object_update(hx->hs->host_vars, facts);
 		if (json_is_true(json_object_get(result, "_drover_cacheable")))
 			json_object_update(hx->hs->facts, facts);
@@ -906,6 +908,8 @@ static void share_run_once(struct task_run *t, struct hostlist *l)
 			json_object_set(hs->host_vars, reg, json_object_get(first->host_vars, reg));
 		if (!strcmp(t->action, "set_fact"))
 			json_object_update(hs->host_vars, first->host_vars);
+		if (!strcmp(t->action, "include_vars"))
+			json_object_update(hs->inc_vars, first->inc_vars);
 	}
 }
 

@@ -3,8 +3,8 @@
  * drover implements it (README "Variable precedence"):
  *   role defaults, inventory (group vars by depth, then host vars, with
  *   group_vars/ and host_vars/), facts, play vars, vars_files, role vars,
- *   block and task vars (role and include params among them), set_fact,
- *   registered results and include_vars, extra vars (-e).
+ *   block and task vars (include params among them), include_vars,
+ *   set_fact and registered results, role params, extra vars (-e).
  * Then the magic variables: hostvars, groups, play_hosts, omit, ...
  */
 #include <stdlib.h>
@@ -34,6 +34,7 @@ struct hoststate *run_hoststate(struct run *run, struct host *h)
 		hs->h = h;
 		hs->inv_vars = inventory_host_vars(run->inv, h);
 		hs->facts = json_object();
+		hs->inc_vars = json_object();
 		hs->host_vars = json_object();
 		run->hosts[h->index] = hs;
 	}
@@ -63,7 +64,11 @@ static json_t *base_vars(struct play_run *pr, struct hoststate *hs, json_t *task
 	json_object_update(v, pr->role_vars);
 	if (tvars)
 		json_object_update(v, tvars);
+	json_object_update(v, hs->inc_vars);
 	json_object_update(v, hs->host_vars);
+	/* role parameters outrank set_fact and registered results, as in Ansible */
+	if (task && json_is_object(json_object_get(task, "__params")))
+		json_object_update(v, json_object_get(task, "__params"));
 	json_object_update(v, pr->run->o->extra_vars);
 	return v;
 }

@@ -77,4 +77,32 @@ test_expect_success '--start-at-task skips what comes before' '
 	test_path_is_missing s/host1.env
 '
 
+test_expect_success 'role parameters outrank set_fact, set_fact outranks include_vars' '
+	mkdir -p rp/roles/r/tasks &&
+	cat >rp/roles/r/tasks/main.yml <<-\EOF &&
+	- set_fact: {x: fact}
+	- include_vars: {file: "{{ playbook_dir }}/iv.yml"}
+	- debug: msg="x={{ x }}"
+	EOF
+	echo "x: incvars" >rp/iv.yml &&
+	cat >rp/pb.yml <<-\EOF &&
+	- hosts: host1
+	  gather_facts: false
+	  roles:
+	    - role: r
+	      x: param
+	    - role: r
+	      vars: {x: entryvars}
+	EOF
+	play rp/pb.yml >rp.out 2>&1 &&
+	grep "\"msg\"" rp.out >actual &&
+	printf "    \"msg\": \"x=param\"\n    \"msg\": \"x=fact\"\n" >expect &&
+	test_cmp expect actual &&
+	if command -v ansible-playbook >/dev/null; then
+		ref_play rp/pb.yml >rp.ref 2>&1 &&
+		grep "\"msg\"" rp.ref >ref &&
+		test_cmp ref actual
+	fi
+'
+
 test_done
