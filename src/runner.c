@@ -369,6 +369,12 @@ static int become_of(json_t *job, struct become *b, struct buf *err)
  * Ansible's words for a wrong or missing password, or NULL (the command
  * itself failed). sudo -n asking for a password is a missing one too.
  */
+/* A failure of privilege escalation: only msg, as Ansible reports it. */
+static json_t *become_failed(const char *msg)
+{
+	return outcome("failed", json_pack("{s:b, s:s}", "failed", 1, "msg", msg));
+}
+
 static json_t *become_result(json_t *job, const struct become *b, int gated,
 			     const struct ssh_exec_result *res)
 {
@@ -379,12 +385,12 @@ static json_t *become_result(json_t *job, const struct become *b, int gated,
 	if (!gated) {
 		if (json_object_get(job, "become") && res->exit_status == 1 &&
 		    memmem(res->errb.buf, res->errb.len, ask, strlen(ask)))
-			return failed("Missing sudo password");
+			return become_failed("Missing sudo password");
 		return NULL;
 	}
 	if (!(msg = become_failure(b)))
 		return NULL;
-	out = *msg ? failed(msg) : NULL;
+	out = *msg ? become_failed(msg) : NULL;
 	free(msg);
 	return out;
 }

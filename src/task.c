@@ -394,6 +394,8 @@ static json_t *become_for(struct task_run *t, json_t *vars)
 		d.become = kw_bool(t, vars, "become", 0);
 	if ((v = kw(t, "become_user")) && json_is_string(v))
 		d.become_user = json_string_value(v);
+	if ((v = kw(t, "become_method")) && json_is_string(v))
+		d.become_method = json_string_value(v);
 	return connvars_become(vars, &d);
 }
 
