@@ -156,7 +156,7 @@ static int parse_options(struct adhoc_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:JhCD", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kKbe:l:ovT:c:JhCD", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind != argc - 1)

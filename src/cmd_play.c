@@ -144,7 +144,7 @@ static int parse_options(struct cmd_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:t:CDf:e:u:bkvT:c:Jh", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:l:t:CDf:e:u:bkKvT:c:Jh", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind >= argc)
