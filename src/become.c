@@ -118,6 +118,8 @@ int become_init(struct become *b, json_t *become, int timeout_s, struct buf *err
 			 b->method);
 		return -1;
 	}
+	if (strcmp(b->method, "su") && !b->password)
+		return 0; /* plain sudo -n: no markers, no dialogue */
 	b->timeout_s = timeout_s > 0 ? timeout_s : 10;
 	b->deadline_ms = now_ms() + b->timeout_s * 1000LL;
 	random_hex(hex, sizeof(hex));
@@ -125,7 +127,7 @@ int become_init(struct become *b, json_t *become, int timeout_s, struct buf *err
 	snprintf(b->prompt, sizeof(b->prompt), "[drover-become-%s] password:", hex);
 	random_hex(hex, sizeof(hex));
 	snprintf(b->success, sizeof(b->success), "DROVER-BECOME-OK-%s\n", hex);
-	return !strcmp(b->method, "su") || b->password;
+	return 1;
 }
 
 void become_wrap(const struct become *b, struct buf *cmd)
