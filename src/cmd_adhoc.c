@@ -80,7 +80,9 @@ struct adhoc_run {
 
 static const char usage_text[] =
 	"usage: drover adhoc PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [-f FORKS]\n"
-	"                    [-u USER] [--private-key FILE] [-k] [-b [--become-user USER]]\n"
+	"                    [-u USER] [--private-key FILE] [-k | --connection-password-file FILE]\n"
+	"                    [-b] [--become-user USER] [--become-method sudo|su]\n"
+	"                    [-K | --become-password-file FILE]\n"
 	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-C] [-D] [-T SECONDS]\n"
 	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"

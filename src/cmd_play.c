@@ -43,8 +43,10 @@ struct cmd_opts {
 
 static const char usage_text[] =
 	"usage: drover play PLAYBOOK... [-i INVENTORY] [-l LIMIT] [-t TAGS] [--skip-tags TAGS]\n"
-	"                   [-C] [-D] [-f FORKS] [-e VARS] [-u USER] [-b [--become-user USER]]\n"
-	"                   [--private-key FILE] [-k] [--start-at-task NAME] [--force-handlers]\n"
+	"                   [-C] [-D] [-f FORKS] [-e VARS] [-u USER] [-b] [--become-user USER]\n"
+	"                   [--become-method sudo|su] [-K | --become-password-file FILE]\n"
+	"                   [--private-key FILE] [-k | --connection-password-file FILE]\n"
+	"                   [--start-at-task NAME] [--force-handlers]\n"
 	"                   [--list-hosts] [--list-tasks] [--list-tags] [--syntax-check] [-v]\n"
 	"                   [-T SECONDS] [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                   [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
