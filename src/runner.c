@@ -364,17 +364,17 @@ static int become_of(json_t *job, struct become *b, struct buf *err)
 	return become ? become_init(b, become, t, err) : 0;
 }
 
-/*
- * What privilege escalation left of a run that never got to be the user:
- * Ansible's words for a wrong or missing password, or NULL (the command
- * itself failed). sudo -n asking for a password is a missing one too.
- */
 /* A failure of privilege escalation: only msg, as Ansible reports it. */
 static json_t *become_failed(const char *msg)
 {
 	return outcome("failed", json_pack("{s:b, s:s}", "failed", 1, "msg", msg));
 }
 
+/*
+ * What privilege escalation left of a run that never got to be the user:
+ * Ansible's words for a wrong or missing password, or NULL (the command
+ * itself failed). sudo -n asking for a password is a missing one too.
+ */
 static json_t *become_result(json_t *job, const struct become *b, int gated,
 			     const struct ssh_exec_result *res)
 {

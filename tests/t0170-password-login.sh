@@ -74,12 +74,24 @@ test_expect_success '--connection-password-file logs in (adhoc and play)' '
 	test_grep "ERROR! The password file missing.txt was not found" out
 '
 
-test_expect_success 'the password shows nowhere: -vvv, records, JSON, JUnit, log' '
+# Every process's command line and environment here, until "stop" exists.
+sample() {
+	while [ ! -f stop ]; do
+		{ ps -eo args; cat /proc/[0-9]*/environ 2>/dev/null | tr "\0" "\n"; } >>ps.txt
+		sleep 0.2
+	done
+}
+
+test_expect_success 'the password shows nowhere: -vvv, records, JSON, JUnit, log, ps' '
+	sample & echo $! >sampler.pid &&
+	run all -i nopw.ini --connection-password-file pw.txt -m command -a "sleep 2" >/dev/null &&
+	touch stop && wait $(cat sampler.pid) &&
+	test_grep "drover adhoc" ps.txt &&
 	run all -i pw.ini -m command -a "id -un" -vvv --junit j.xml --log run.log >out 2>&1 &&
 	run all -i pw.ini -m ping --output json >out.json &&
 	sqlite3 "$XDG_STATE_HOME/drover/records.db" .dump >db.txt &&
 	test_grep "pwuser" out &&
-	for f in out out.json j.xml run.log db.txt; do
+	for f in out out.json j.xml run.log db.txt ps.txt; do
 		! grep -F "$PW" $f || { echo "password in $f"; exit 1; }
 	done
 '

@@ -120,11 +120,20 @@ test_expect_success 'play: become_method su and sudo keywords; a wrong password 
 	      vars:
 	        ansible_become_password: "{{ tgt_pw }}"
 	      register: t
+	    - name: a template, written as root
+	      template:
+	        src: t.j2
+	        dest: /root/t.txt
+	        mode: "0600"
+	      become: true
 	    - assert:
 	        that: r.stdout == "root" and t.stdout == "target"
 	EOF
+	echo "made for {{ inventory_hostname }}" >t.j2 &&
 	"$DROVER" play site.yml -i good.ini --known-hosts "$FLEET_KH" -e "tgt_pw=\"$TGT_PW\"" >out &&
-	test_grep "host1 *: ok=3 " out && test_grep "host2 *: ok=3 " out &&
+	test_grep "host1 *: ok=4 " out && test_grep "host2 *: ok=4 " out &&
+	fleet_exec 2 "stat -c %U:%a /root/t.txt; cat /root/t.txt" >got &&
+	printf "root:600\nmade for host2\n" >expect && test_cmp expect got &&
 	cat >root.yml <<-\EOF &&
 	- hosts: all
 	  gather_facts: false
