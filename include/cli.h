@@ -18,14 +18,19 @@ struct buf;
 enum {
 	CLI_OPT_PRIVATE_KEY = 800, CLI_OPT_BECOME_USER, CLI_OPT_BECOME_METHOD, CLI_OPT_KNOWN_HOSTS,
 	CLI_OPT_HOST_KEY_CHECKING, CLI_OPT_SSH_COMMON, CLI_OPT_SSH_EXTRA, CLI_OPT_VAULT_PASSWORD_FILE,
-	CLI_OPT_VAULT_ID,
+	CLI_OPT_VAULT_ID, CLI_OPT_BECOME_PASS_FILE, CLI_OPT_CONN_PASS_FILE,
 };
-#define CLI_CONN_SHORT_OPTIONS "u:kbT:c:J"
+#define CLI_CONN_SHORT_OPTIONS "u:kKbT:c:J"
 #define CLI_CONN_LONG_OPTIONS                                                          \
 	{ "user", required_argument, NULL, 'u' },                                      \
 	{ "private-key", required_argument, NULL, CLI_OPT_PRIVATE_KEY },               \
 	{ "key-file", required_argument, NULL, CLI_OPT_PRIVATE_KEY },                  \
 	{ "ask-pass", no_argument, NULL, 'k' },                                        \
+	{ "ask-become-pass", no_argument, NULL, 'K' },                                 \
+	{ "become-password-file", required_argument, NULL, CLI_OPT_BECOME_PASS_FILE }, \
+	{ "become-pass-file", required_argument, NULL, CLI_OPT_BECOME_PASS_FILE },     \
+	{ "connection-password-file", required_argument, NULL, CLI_OPT_CONN_PASS_FILE }, \
+	{ "conn-pass-file", required_argument, NULL, CLI_OPT_CONN_PASS_FILE },         \
 	{ "become", no_argument, NULL, 'b' },                                          \
 	{ "become-user", required_argument, NULL, CLI_OPT_BECOME_USER },               \
 	{ "become-method", required_argument, NULL, CLI_OPT_BECOME_METHOD },           \
@@ -41,10 +46,29 @@ enum {
 	{ "ask-vault-pass", no_argument, NULL, 'J' },                                  \
 	{ "ask-vault-password", no_argument, NULL, 'J' }
 
+/*
+ * The connection and become passwords: asked for on the terminal (-k, -K)
+ * or read from files (--connection-password-file, --become-password-file).
+ * They go to the jobs, never to a command line or a host file.
+ */
+struct cli_secrets {
+	int ask_pass, ask_become_pass;
+	const char *conn_pass_file, *become_pass_file;
+	char *conn_password, *become_password; /* owned; wiped by cli_secrets_release */
+};
+
+/*
+ * Asks or reads what the options asked for and sets d->password and
+ * d->become_password. Returns 0, or the exit code after printing why (no
+ * terminal to ask on, an unreadable file).
+ */
+int cli_secrets_load(struct cli_secrets *s, struct conn_defaults *d);
+void cli_secrets_release(struct cli_secrets *s);
+
 struct cli_conn {
 	struct conn_defaults *conn;
 	struct vault_secrets *vault;
-	int *ask_pass;
+	struct cli_secrets *secrets;
 };
 
 /*

@@ -26,6 +26,8 @@ struct conn_defaults {
 	int timeout;               /* -T, 0: from config */
 	int become;                /* -b */
 	const char *become_user;   /* --become-user */
+	const char *become_method; /* --become-method: sudo (NULL) or su */
+	const char *become_password; /* -K, --become-password-file */
 };
 
 /*
@@ -34,7 +36,12 @@ struct conn_defaults {
  */
 json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *err);
 
-/* The job's "become" object, or NULL when the host does not become. New reference. */
+/*
+ * The job's "become" object, or NULL when the host does not become:
+ * {"user": NAME} plus "method" when it is not sudo and "password" when one
+ * is known (ansible_become_password / ansible_become_pass, then -K or the
+ * password file). New reference.
+ */
 json_t *connvars_become(json_t *vars, const struct conn_defaults *d);
 
 /*

@@ -15,5 +15,9 @@
  */
 int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	       const volatile sig_atomic_t *cancel, struct ssh_exec_result *res, struct buf *err);
+/* The same with a gate before stdin (see struct ssh_gate); gate may be NULL. */
+int local_exec_gated(const char *cmd, const void *in, size_t inlen, int timeout_ms,
+		     const volatile sig_atomic_t *cancel, struct ssh_gate *gate,
+		     struct ssh_exec_result *res, struct buf *err);
 
 #endif

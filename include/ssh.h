@@ -111,6 +111,25 @@ int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, 
 	     struct ssh_exec_result *res, struct buf *err);
 
 /*
+ * A dialogue before stdin flows (become's password prompt): while the gate
+ * is closed nothing of in is written; step is called whenever output came
+ * (and about once a second meanwhile) and may put bytes to write at once in
+ * send (a password line: never logged). It returns SSH_GATE_WAIT, SSH_GATE_OPEN
+ * (stdin may flow now) or SSH_GATE_SHUT (stdin is dropped: only EOF is sent).
+ */
+#define SSH_GATE_WAIT 0
+#define SSH_GATE_OPEN 1
+#define SSH_GATE_SHUT 2
+struct ssh_gate {
+	int (*step)(struct ssh_gate *g, struct ssh_exec_result *res, struct buf *send);
+};
+
+/* ssh_exec with a gate (NULL: none, the same as ssh_exec). */
+int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen,
+		   int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res,
+		   struct buf *err);
+
+/*
  * From now on ssh_exec checks *cancel (set by a signal handler) while it
  * waits, and returns SSH_ERR_CANCELLED once it is set.
  */

@@ -8,6 +8,8 @@
 
 #include "connvars.h"
 #include "inventory.h"
+#include "prompt.h"
+#include "xalloc.h"
 #include "runopts.h"
 #include "vault.h"
 #include "banned.h"
@@ -84,13 +86,15 @@ int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct bu
 	if (conn_field(cc->conn, c, arg))
 		return 1;
 	switch (c) {
-	case 'k':
-		*cc->ask_pass = 1;
-		return 1;
+	case 'k': cc->secrets->ask_pass = 1; return 1;
+	case 'K': cc->secrets->ask_become_pass = 1; return 1;
+	case CLI_OPT_CONN_PASS_FILE: cc->secrets->conn_pass_file = arg; return 1;
+	case CLI_OPT_BECOME_PASS_FILE: cc->secrets->become_pass_file = arg; return 1;
 	case CLI_OPT_BECOME_METHOD:
-		if (!strcmp(arg, "sudo"))
+		cc->conn->become_method = arg;
+		if (!strcmp(arg, "sudo") || !strcmp(arg, "su"))
 			return 1;
-		buf_setf(err, "become method '%s' is not supported yet (drover has sudo)", arg);
+		buf_setf(err, "become method '%s' is not supported by drover (it has sudo and su)", arg);
 		return -1;
 	case 'T':
 		if (cli_number(arg, &cc->conn->timeout) == 0)
@@ -109,6 +113,68 @@ int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct bu
 			-2 : 1;
 	}
 	return 0;
+}
+
+/* A password file's content, less CR/LF at either end (as Ansible reads it). */
+static char *read_pass_file(const char *path)
+{
+	struct buf b = BUF_INIT;
+	size_t start = 0;
+	char *pw;
+
+	if (buf_read_file(&b, path) < 0) {
+		buf_release(&b);
+		fprintf(stderr, "ERROR! The password file %s was not found\n", path);
+		return NULL;
+	}
+	while (b.len && strchr("\r\n", b.buf[b.len - 1]))
+		b.len--;
+	while (start < b.len && strchr("\r\n", b.buf[start]))
+		start++;
+	pw = xstrndup(b.buf + start, b.len - start);
+	explicit_bzero(b.buf, b.alloc);
+	buf_release(&b);
+	return pw;
+}
+
+/* One password: from its file, or asked once on the terminal. Returns 0 or the exit code. */
+static int load_secret(int ask, const char *file, const char *prompt, const char *option,
+		       char **out)
+{
+	if (file)
+		*out = read_pass_file(file);
+	else if (ask && !(*out = prompt_secret(prompt)))
+		fprintf(stderr, "ERROR! %s needs a terminal to ask on\n", option);
+	return (file || ask) && !*out ? 1 : 0;
+}
+
+int cli_secrets_load(struct cli_secrets *s, struct conn_defaults *d)
+{
+	int r = load_secret(s->ask_pass, s->conn_pass_file, "SSH password: ", "-k/--ask-pass",
+			    &s->conn_password);
+
+	if (!r)
+		r = load_secret(s->ask_become_pass, s->become_pass_file, "BECOME password: ",
+				"-K/--ask-become-pass", &s->become_password);
+	if (s->conn_password)
+		d->password = s->conn_password;
+	if (s->become_password)
+		d->become_password = s->become_password;
+	return r;
+}
+
+static void wipe(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+void cli_secrets_release(struct cli_secrets *s)
+{
+	wipe(s->conn_password);
+	wipe(s->become_password);
+	s->conn_password = s->become_password = NULL;
 }
 
 int cli_bad_option(const char *usage, const char *fmt, ...)

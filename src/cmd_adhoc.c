@@ -51,7 +51,7 @@ struct adhoc_opts {
 	int verbosity;
 	int one_line;
 	int list_hosts;
-	int ask_pass;
+	struct cli_secrets secrets; /* -k, -K and password files */
 	int task_timeout;
 	int check; /* -C: modules change nothing, report what they would */
 	int diff;  /* -D: modules report and drover prints what changes */
@@ -83,7 +83,9 @@ struct adhoc_run {
 
 static const char usage_text[] =
 	"usage: drover adhoc PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [-f FORKS]\n"
-	"                    [-u USER] [--private-key FILE] [-k] [-b [--become-user USER]]\n"
+	"                    [-u USER] [--private-key FILE] [-k | --connection-password-file FILE]\n"
+	"                    [-b] [--become-user USER] [--become-method sudo|su]\n"
+	"                    [-K | --become-password-file FILE]\n"
 	"                    [-e VARS] [-l LIMIT] [-o] [--json] [-v] [-C] [-D] [-T SECONDS]\n"
 	"                    [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                    [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
@@ -119,7 +121,7 @@ static const struct option long_options[] = {
 static int take_option(struct adhoc_opts *o, int c, const char *arg)
 {
 	struct buf err = BUF_INIT;
-	struct cli_conn cc = { &o->conn, &o->vault, &o->ask_pass };
+	struct cli_conn cc = { &o->conn, &o->vault, &o->secrets };
 	int r = cli_shared_option(&o->run, &cc, usage_text, c, arg);
 
 	if (r >= 0)
@@ -159,7 +161,7 @@ static int parse_options(struct adhoc_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kbe:l:ovT:c:JhCD", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:m:a:f:u:kKbe:l:ovT:c:JhCD", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind != argc - 1)
@@ -417,6 +419,8 @@ static int make_jobs(struct adhoc_run *run, const struct inventory *inv, const s
 			json_object_get(job, "conn"), "password")));
 		report_add_secret(run->report, json_string_value(json_object_get(
 			json_object_get(job, "conn"), "key_passphrase")));
+		report_add_secret(run->report, json_string_value(json_object_get(
+			json_object_get(job, "become"), "password")));
 		jobs[i].key = connvars_session_key(seen_conns, json_object_get(job, "conn"));
 		jobs[i].deadline_s = runner_job_deadline(job);
 		jobs[i].msg = json_dumps(job, JSON_COMPACT);
@@ -499,6 +503,7 @@ static int open_report(struct adhoc_run *run, const struct adhoc_opts *o, const 
 	}
 	report_add_secrets(run->report, o->extra_vars);
 	report_add_secret(run->report, o->conn.password);
+	report_add_secret(run->report, o->conn.become_password);
 	report_add_secret(run->report, getenv("DROVER_KEY_PASSPHRASE"));
 	if (rep.no_log) /* a no_log task's arguments are as private as its result */
 		report_add_secret(run->report, o->module_args);
@@ -660,7 +665,7 @@ out:
 	return r;
 }
 
-static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
+static int setup(struct adhoc_opts *o, struct config *cfg)
 {
 	struct buf err = BUF_INIT;
 
@@ -688,22 +693,13 @@ static int setup(struct adhoc_opts *o, struct config *cfg, char **password)
 	if (!o->list_hosts && module_find(o->module_name) && module_find(o->module_name)->free_form &&
 	    (!o->module_args || !*o->module_args))
 		return bad_option("No argument passed to %s module", o->module_name);
-	if (o->ask_pass) {
-		*password = prompt_secret("SSH password: ");
-		if (!*password) {
-			fprintf(stderr, "ERROR! -k/--ask-pass needs a terminal to ask on\n");
-			return EXIT_ERROR;
-		}
-		o->conn.password = *password;
-	}
-	return 0;
+	return cli_secrets_load(&o->secrets, &o->conn);
 }
 
 int cmd_adhoc(int argc, char **argv)
 {
 	struct adhoc_opts o;
 	struct config cfg;
-	char *password = NULL;
 	int r, lock_fd = -1;
 
 	memset(&o, 0, sizeof(o));
@@ -719,7 +715,7 @@ int cmd_adhoc(int argc, char **argv)
 	o.argv = o.typed.v;
 	r = parse_options(&o, argc, argv);
 	if (!r)
-		r = setup(&o, &cfg, &password);
+		r = setup(&o, &cfg);
 	if (!r && !o.list_hosts)
 		r = runopts_lock(&o.run, &lock_fd);
 	if (!r) {
@@ -730,10 +726,7 @@ int cmd_adhoc(int argc, char **argv)
 		executor_free(ex);
 	}
 	runguard_unlock(lock_fd);
-	if (password) {
-		explicit_bzero(password, strlen(password));
-		free(password);
-	}
+	cli_secrets_release(&o.secrets);
 	strvec_clear(&o.inventories);
 	strvec_clear(&o.typed);
 	json_decref(o.extra_vars);

@@ -36,15 +36,17 @@ struct cmd_opts {
 	char **argv;
 	struct strvec inventories;
 	struct strvec playbooks;
-	int ask_pass;
+	struct cli_secrets secrets; /* -k, -K and password files */
 	int syntax_check;
 	struct vault_secrets vault;
 };
 
 static const char usage_text[] =
 	"usage: drover play PLAYBOOK... [-i INVENTORY] [-l LIMIT] [-t TAGS] [--skip-tags TAGS]\n"
-	"                   [-C] [-D] [-f FORKS] [-e VARS] [-u USER] [-b [--become-user USER]]\n"
-	"                   [--private-key FILE] [-k] [--start-at-task NAME] [--force-handlers]\n"
+	"                   [-C] [-D] [-f FORKS] [-e VARS] [-u USER] [-b] [--become-user USER]\n"
+	"                   [--become-method sudo|su] [-K | --become-password-file FILE]\n"
+	"                   [--private-key FILE] [-k | --connection-password-file FILE]\n"
+	"                   [--start-at-task NAME] [--force-handlers]\n"
 	"                   [--list-hosts] [--list-tasks] [--list-tags] [--syntax-check] [-v]\n"
 	"                   [-T SECONDS] [--task-timeout SECONDS] [--known-hosts FILE]\n"
 	"                   [--host-key-checking strict|accept-new|no] [-c ssh|local]\n"
@@ -101,7 +103,7 @@ static int number_option(const char *arg, int *out, const char *what)
 static int take_option(struct cmd_opts *o, int c, const char *arg)
 {
 	struct play_opts *p = &o->play;
-	struct cli_conn cc = { &p->conn, &o->vault, &o->ask_pass };
+	struct cli_conn cc = { &p->conn, &o->vault, &o->secrets };
 	struct buf err = BUF_INIT;
 	int r = cli_shared_option(&o->run, &cc, usage_text, c, arg);
 
@@ -144,7 +146,7 @@ static int parse_options(struct cmd_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:t:CDf:e:u:bkvT:c:Jh", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "i:l:t:CDf:e:u:bkKvT:c:Jh", long_options, NULL)) != -1)
 		if ((r = take_option(o, c, optarg)))
 			return r;
 	if (optind >= argc)
@@ -241,7 +243,7 @@ static int list_plays(struct cmd_opts *o, json_t *plays, struct inventory *inv)
 	return 0;
 }
 
-static int setup(struct cmd_opts *o, struct config *cfg, char **password)
+static int setup(struct cmd_opts *o, struct config *cfg)
 {
 	struct buf err = BUF_INIT;
 
@@ -264,15 +266,7 @@ static int setup(struct cmd_opts *o, struct config *cfg, char **password)
 		o->play.forks = cfg->forks > 0 ? cfg->forks : 25;
 	if (!o->play.task_timeout)
 		o->play.task_timeout = cfg->task_timeout;
-	if (o->ask_pass) {
-		*password = prompt_secret("SSH password: ");
-		if (!*password) {
-			fprintf(stderr, "ERROR! -k/--ask-pass needs a terminal to ask on\n");
-			return EXIT_ERROR;
-		}
-		o->play.conn.password = *password;
-	}
-	return 0;
+	return cli_secrets_load(&o->secrets, &o->play.conn);
 }
 
 /* Results go through the report: records, --output json, --junit, --log. */
@@ -295,6 +289,7 @@ static struct report *open_report(struct cmd_opts *o, const struct config *cfg)
 	} else {
 		report_add_secrets(r, o->play.extra_vars);
 		report_add_secret(r, o->play.conn.password);
+		report_add_secret(r, o->play.conn.become_password);
 		report_add_secret(r, getenv("DROVER_KEY_PASSPHRASE"));
 	}
 	buf_release(&err);
@@ -367,7 +362,6 @@ int cmd_play(int argc, char **argv)
 	struct cmd_opts o;
 	struct strvec typed = STRVEC_INIT;
 	struct config cfg;
-	char *password = NULL;
 	int r, i;
 
 	memset(&o, 0, sizeof(o));
@@ -386,13 +380,10 @@ int cmd_play(int argc, char **argv)
 	config_init(&cfg);
 	r = parse_options(&o, argc, argv);
 	if (!r)
-		r = setup(&o, &cfg, &password);
+		r = setup(&o, &cfg);
 	if (!r)
 		r = play(&o, &cfg);
-	if (password) {
-		explicit_bzero(password, strlen(password));
-		free(password);
-	}
+	cli_secrets_release(&o.secrets);
 	strvec_clear(&typed);
 	strvec_clear(&o.inventories);
 	strvec_clear(&o.playbooks);

@@ -122,13 +122,21 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
 json_t *connvars_become(json_t *vars, const struct conn_defaults *d)
 {
 	static const char *const user[] = { "ansible_become_user", NULL };
-	json_t *flag = json_object_get(vars, "ansible_become");
-	const char *who;
+	static const char *const method[] = { "ansible_become_method", NULL };
+	static const char *const pass[] = { "ansible_become_password", "ansible_become_pass", NULL };
+	json_t *flag = json_object_get(vars, "ansible_become"), *out;
+	const char *who, *how, *pw;
 
 	if (!(flag ? var_bool(flag) : d->become))
 		return NULL;
 	who = var_str(vars, user) ?: d->become_user ?: "root";
-	return json_pack("{s:s}", "user", who);
+	out = json_pack("{s:s}", "user", who);
+	how = var_str(vars, method) ?: d->become_method;
+	if (how && strcmp(how, "sudo"))
+		json_object_set_new(out, "method", json_string(how));
+	if ((pw = var_str(vars, pass) ?: d->become_password))
+		json_object_set_new(out, "password", json_string(pw));
+	return out;
 }
 
 size_t connvars_session_key(json_t *seen, json_t *conn)

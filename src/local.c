@@ -50,30 +50,53 @@ static int drain(int *fd, struct buf *into)
 	return 0;
 }
 
-static void feed(int *fd, const char *in, size_t inlen, size_t *off)
+/* stdin's side: the gate's bytes first, then (once the gate is open) in, then EOF. */
+struct feed_io {
+	const char *in;
+	size_t inlen, off;
+	struct ssh_gate *gate;
+	int state;       /* SSH_GATE_* */
+	struct buf pre;  /* a password line: wiped after */
+	size_t preoff;
+};
+
+static void feed(int *fd, struct feed_io *f)
 {
-	ssize_t n = write(*fd, in + *off, inlen - *off);
+	int pre = f->preoff < f->pre.len;
+	const char *from = pre ? f->pre.buf + f->preoff : f->in + f->off;
+	size_t left = pre ? f->pre.len - f->preoff : f->inlen - f->off;
+	ssize_t n = left ? write(*fd, from, left) : 0;
 
 	if (n > 0)
-		*off += (size_t)n;
-	if ((n < 0 && errno != EINTR && errno != EAGAIN) || *off == inlen) {
+		*(pre ? &f->preoff : &f->off) += (size_t)n;
+	if (n < 0 && errno != EINTR && errno != EAGAIN) {
+		close(*fd);
+		*fd = -1;
+		return;
+	}
+	if (f->preoff == f->pre.len && f->state != SSH_GATE_WAIT &&
+	    (f->off == f->inlen || f->state == SSH_GATE_SHUT)) {
 		close(*fd);
 		*fd = -1;
 	}
 }
 
+static int ready_to_feed(const struct feed_io *f)
+{
+	return f->preoff < f->pre.len || f->state != SSH_GATE_WAIT;
+}
+
 /* Moves data until both outputs close; SSH_OK, SSH_ERR_TIMEOUT or SSH_ERR_CANCELLED. */
-static int pump(int fds[3], const char *in, size_t inlen, long long deadline,
+static int pump(int fds[3], struct feed_io *f, long long deadline,
 		const volatile sig_atomic_t *cancel, struct ssh_exec_result *res)
 {
-	size_t off = 0;
-
-	if (!inlen) {
+	if (!f->inlen && !f->gate) {
 		close(fds[0]);
 		fds[0] = -1;
 	}
 	while (fds[1] >= 0 || fds[2] >= 0) {
-		struct pollfd p[3] = { { fds[0], POLLOUT, 0 }, { fds[1], POLLIN, 0 }, { fds[2], POLLIN, 0 } };
+		struct pollfd p[3] = { { ready_to_feed(f) ? fds[0] : -1, POLLOUT, 0 },
+				       { fds[1], POLLIN, 0 }, { fds[2], POLLIN, 0 } };
 		int wait = deadline ? (int)(deadline - now_ms()) : 1000;
 
 		if (deadline && wait <= 0)
@@ -85,11 +108,13 @@ static int pump(int fds[3], const char *in, size_t inlen, long long deadline,
 		if (poll(p, 3, wait) < 0 && errno != EINTR)
 			return SSH_ERR_CHANNEL;
 		if (fds[0] >= 0 && p[0].revents)
-			feed(&fds[0], in, inlen, &off);
+			feed(&fds[0], f);
 		if (fds[1] >= 0 && p[1].revents)
 			drain(&fds[1], &res->out);
 		if (fds[2] >= 0 && p[2].revents)
 			drain(&fds[2], &res->errb);
+		if (f->state == SSH_GATE_WAIT)
+			f->state = f->gate->step(f->gate, res, &f->pre);
 	}
 	return SSH_OK;
 }
@@ -97,6 +122,14 @@ static int pump(int fds[3], const char *in, size_t inlen, long long deadline,
 int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	       const volatile sig_atomic_t *cancel, struct ssh_exec_result *res, struct buf *err)
 {
+	return local_exec_gated(cmd, in, inlen, timeout_ms, cancel, NULL, res, err);
+}
+
+int local_exec_gated(const char *cmd, const void *in, size_t inlen, int timeout_ms,
+		     const volatile sig_atomic_t *cancel, struct ssh_gate *gate,
+		     struct ssh_exec_result *res, struct buf *err)
+{
+	struct feed_io f = { in, inlen, 0, gate, gate ? SSH_GATE_WAIT : SSH_GATE_OPEN, BUF_INIT, 0 };
 	int pin[2], pout[2], perr[2], fds[3], status, i, r = SSH_OK;
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	pid_t pid;
@@ -117,7 +150,7 @@ int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	if (pid < 0) {
 		buf_setf(err, "cannot fork: %s", strerror(errno));
 		r = SSH_ERR_CHANNEL;
-	} else if ((r = pump(fds, in, inlen, deadline, cancel, res)) != SSH_OK) {
+	} else if ((r = pump(fds, &f, deadline, cancel, res)) != SSH_OK) {
 		kill(-pid, SIGKILL);
 		buf_setf(err, r == SSH_ERR_TIMEOUT ? "command timed out" : "command interrupted");
 	}
@@ -129,5 +162,8 @@ int local_exec(const char *cmd, const void *in, size_t inlen, int timeout_ms,
 		if (WIFSIGNALED(status))
 			res->exit_signal = xstrdup(strsignal(WTERMSIG(status)));
 	}
+	if (f.pre.len)
+		explicit_bzero(f.pre.buf, f.pre.len);
+	buf_release(&f.pre);
 	return r;
 }

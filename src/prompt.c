@@ -26,7 +26,9 @@ char *prompt_secret(const char *prompt)
 	}
 	quiet = old;
 	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSANOW, &quiet) < 0) {
+	/* echo off before the prompt shows: an answer typed (or pasted) at once is never echoed */
+	if (tcsetattr(fd, TCSANOW, &quiet) < 0 || write(fd, prompt, strlen(prompt)) < 0) {
+		tcsetattr(fd, TCSAFLUSH, &old);
 		close(fd);
 		return NULL;
 	}

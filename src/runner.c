@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base64.h"
+#include "become.h"
 #include "buf.h"
 #include "jsonutil.h"
 #include "kv.h"
@@ -198,11 +199,11 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 }
 
 static int run_on(struct runner *r, struct cached_conn *c, const char *cmd, const struct buf *in,
-		  int timeout_ms, struct ssh_exec_result *res, struct buf *err)
+		  int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res, struct buf *err)
 {
 	if (!c->conn)
-		return local_exec(cmd, in->buf, in->len, timeout_ms, r->cancel, res, err);
-	return ssh_exec(c->conn, cmd, in->buf, in->len, timeout_ms, res, err);
+		return local_exec_gated(cmd, in->buf, in->len, timeout_ms, r->cancel, gate, res, err);
+	return ssh_exec_gated(c->conn, cmd, in->buf, in->len, timeout_ms, gate, res, err);
 }
 
 /*
@@ -262,11 +263,18 @@ static const struct module_payload *get_payload(struct runner *r, const struct m
 	return &r->payloads[r->nr_payloads++].payload;
 }
 
-/* Wraps cmd for become: sudo without a password prompt (-n). */
-static void add_become(struct buf *cmd, json_t *become)
+/*
+ * Wraps cmd for become: with the gate's dialogue (gated: a password, or
+ * su), else sudo without a password prompt (-n).
+ */
+static void add_become(struct buf *cmd, json_t *become, const struct become *gated)
 {
 	const char *user = json_string_value(json_object_get(become, "user"));
 
+	if (gated) {
+		become_wrap(gated, cmd);
+		return;
+	}
 	if (!become)
 		return;
 	buf_addstr(cmd, "sudo -H -n -u ");
@@ -279,7 +287,8 @@ static void add_become(struct buf *cmd, json_t *become)
  * MODULE_MISSING so that the runner uploads it once and tries again. Its
  * first line on stderr is its pid (see take_pgid).
  */
-static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *job)
+static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *job,
+			   const struct become *gated)
 {
 	json_t *become = json_object_get(job, "become");
 	const char *shell = json_string_value(json_object_get(job, "shell"));
@@ -289,7 +298,7 @@ static void launch_command(struct buf *cmd, const struct module_payload *p, json
 	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; "
 			 "echo $$ >&2; exec ",
 		 p->sha256, MODULE_MISSING);
-	add_become(&inner, become);
+	add_become(&inner, become, gated);
 	/*
 	 * The become user may not be able to read the login user's cache, so
 	 * the script goes as an argument (it holds code, never secrets: the
@@ -339,6 +348,51 @@ static long find_marker(const struct buf *out, const char *marker)
 static int timeout_ms_of(json_t *job)
 {
 	return (int)json_integer_value(json_object_get(job, "timeout")) * 1000;
+}
+
+/*
+ * The job's become with a dialogue: 1 with b ready (a password, or su), 0
+ * for plain sudo -n or no become, -1 with err (a method drover lacks).
+ * Prompts are waited for as long as a connection may take.
+ */
+static int become_of(json_t *job, struct become *b, struct buf *err)
+{
+	json_t *become = json_object_get(job, "become");
+	int t = (int)json_integer_value(json_object_get(json_object_get(job, "conn"),
+							"connect_timeout"));
+
+	return become ? become_init(b, become, t, err) : 0;
+}
+
+/* A failure of privilege escalation: only msg, as Ansible reports it. */
+static json_t *become_failed(const char *msg)
+{
+	return outcome("failed", json_pack("{s:b, s:s}", "failed", 1, "msg", msg));
+}
+
+/*
+ * What privilege escalation left of a run that never got to be the user:
+ * Ansible's words for a wrong or missing password, or NULL (the command
+ * itself failed). sudo -n asking for a password is a missing one too.
+ */
+static json_t *become_result(json_t *job, const struct become *b, int gated,
+			     const struct ssh_exec_result *res)
+{
+	static const char ask[] = "sudo: a password is required";
+	char *msg;
+	json_t *out;
+
+	if (!gated) {
+		if (json_object_get(job, "become") && res->exit_status == 1 &&
+		    memmem(res->errb.buf, res->errb.len, ask, strlen(ask)))
+			return become_failed("Missing sudo password");
+		return NULL;
+	}
+	if (!(msg = become_failure(b)))
+		return NULL;
+	out = *msg ? become_failed(msg) : NULL;
+	free(msg);
+	return out;
 }
 
 static json_t *exec_failure(int rc, const char *msg, json_t *job)
@@ -460,6 +514,39 @@ static json_t *script_result(const struct module *m, json_t *job, const struct a
 	return finish(res);
 }
 
+/* Runs the module, uploading it once if the host does not have it cached. */
+static int run_module(struct runner *r, struct cached_conn *c, const struct module_payload *p,
+		      json_t *job, const struct buf *in, struct become *b, int gated,
+		      struct attempt *a, struct buf *err)
+{
+	struct buf cmd = BUF_INIT;
+	int rc = SSH_OK, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		buf_reset(&cmd);
+		if (gated && tries)
+			become_init(b, json_object_get(job, "become"), b->timeout_s, err);
+		launch_command(&cmd, p, job, gated ? b : NULL);
+		ssh_exec_result_release(&a->res);
+		ssh_exec_result_init(&a->res);
+		gettimeofday(&a->start, NULL);
+		rc = run_on(r, c, cmd.buf, in, timeout_ms_of(job), gated ? &b->gate : NULL, &a->res,
+			    err);
+		gettimeofday(&a->end, NULL);
+		if (rc != SSH_OK || a->res.exit_status != MODULE_MISSING || a->res.out.len)
+			break;
+		buf_reset(&cmd);
+		upload_command(&cmd, p);
+		ssh_exec_result_release(&a->res);
+		ssh_exec_result_init(&a->res);
+		rc = run_on(r, c, cmd.buf, &p->text, 30000, NULL, &a->res, err);
+		if (rc != SSH_OK)
+			break;
+	}
+	buf_release(&cmd);
+	return rc;
+}
+
 static json_t *run_script(struct runner *r, struct cached_conn *c, const struct module *m,
 			  json_t *job, struct attempt *a, struct buf *err)
 {
@@ -467,10 +554,14 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	json_t *args = json_deep_copy(json_object_get(job, "args"));
 	json_t *data = json_object_get(args, "_drover_stdin");
 	json_t *data64 = json_object_get(args, "_drover_data_b64");
-	struct buf cmd = BUF_INIT, in = BUF_INIT;
-	int rc, tries;
+	struct buf in = BUF_INIT;
+	struct become b;
+	json_t *out = NULL;
+	int rc, gated;
 	long pgid;
 
+	if ((gated = become_of(job, &b, err)) < 0)
+		return failed(err->buf);
 	json_incref(data);
 	json_incref(data64);
 	json_object_del(args, "_drover_stdin");
@@ -481,34 +572,19 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		buf_add(&in, json_string_value(data), json_string_length(data));
 	if (data64 && base64_decode(&in, json_string_value(data64), json_string_length(data64)) < 0)
 		BUG("job data is not base64");
-	launch_command(&cmd, p, job);
-	for (tries = 0; tries < 2; tries++) {
-		ssh_exec_result_release(&a->res);
-		ssh_exec_result_init(&a->res);
-		gettimeofday(&a->start, NULL);
-		rc = run_on(r, c, cmd.buf, &in, timeout_ms_of(job), &a->res, err);
-		gettimeofday(&a->end, NULL);
-		if (rc != SSH_OK || a->res.exit_status != MODULE_MISSING || a->res.out.len)
-			break;
-		buf_reset(&cmd);
-		upload_command(&cmd, p);
-		ssh_exec_result_release(&a->res);
-		ssh_exec_result_init(&a->res);
-		rc = run_on(r, c, cmd.buf, &p->text, 30000, &a->res, err);
-		if (rc != SSH_OK)
-			break;
-		buf_reset(&cmd);
-		launch_command(&cmd, p, job);
-	}
+	rc = run_module(r, c, p, job, &in, &b, gated, a, err);
 	pgid = take_pgid(&a->res.errb);
 	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
 		stop_remote(r, c, pgid);
-	buf_release(&cmd);
 	buf_release(&in);
 	json_decref(args);
 	json_decref(data);
 	json_decref(data64);
-	return rc == SSH_OK ? script_result(m, job, a) : exec_failure(rc, err->buf, job);
+	if (rc != SSH_OK)
+		return exec_failure(rc, err->buf, job);
+	if ((out = become_result(job, &b, gated, &a->res)))
+		return out;
+	return gated && b.outcome != BECOME_OK ? module_failure(a) : script_result(m, job, a);
 }
 
 /* raw: the line runs as is in the login shell (under sudo when becoming). */
@@ -518,24 +594,29 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 	json_t *args = json_object_get(job, "args"), *become = json_object_get(job, "become");
 	const char *line = json_string_value(json_object_get(args, "_raw_params"));
 	struct buf cmd = BUF_INIT, none = BUF_INIT;
+	struct become b;
 	json_t *res;
-	int rc;
+	int rc, gated;
 
 	if (!line)
 		line = "";
+	if ((gated = become_of(job, &b, err)) < 0)
+		return failed(err->buf);
 	if (become) {
-		add_become(&cmd, become);
+		add_become(&cmd, become, gated ? &b : NULL);
 		buf_addstr(&cmd, "/bin/sh -c ");
 		sh_quote(&cmd, line);
 	} else {
 		buf_addstr(&cmd, line);
 	}
 	gettimeofday(&a->start, NULL);
-	rc = run_on(r, c, cmd.buf, &none, timeout_ms_of(job), &a->res, err);
+	rc = run_on(r, c, cmd.buf, &none, timeout_ms_of(job), gated ? &b.gate : NULL, &a->res, err);
 	gettimeofday(&a->end, NULL);
 	buf_release(&cmd);
 	if (rc != SSH_OK)
 		return exec_failure(rc, err->buf, job);
+	if ((res = become_result(job, &b, gated, &a->res)))
+		return res;
 	res = json_pack("{s:b, s:i}", "changed", 1, "rc", a->res.exit_status);
 	add_output(res, "stdout", a->res.out.buf, a->res.out.len, 0);
 	add_output(res, "stderr", a->res.errb.buf, a->res.errb.len, 0);

@@ -439,6 +439,10 @@ struct exec_io {
 	int eof_sent;
 	long long deadline; /* 0: none */
 	struct ssh_exec_result *res;
+	struct ssh_gate *gate; /* NULL: stdin flows at once */
+	int gate_state;        /* SSH_GATE_* */
+	struct buf pre;        /* what the gate asked to send (a password): wiped after */
+	size_t preoff;
 };
 
 void ssh_exec_result_init(struct ssh_exec_result *r)
@@ -520,11 +524,37 @@ static int read_stream(LIBSSH2_CHANNEL *ch, int stream, struct buf *b, int *prog
 	return n == LIBSSH2_ERROR_EAGAIN ? 0 : (int)n;
 }
 
+/* The gate's bytes (a password line) go out before anything else. */
+static int write_pre(struct exec_io *x, int *progress)
+{
+	ssize_t n;
+
+	while (x->preoff < x->pre.len) {
+		n = libssh2_channel_write(x->ch, x->pre.buf + x->preoff, x->pre.len - x->preoff);
+		if (n == LIBSSH2_ERROR_EAGAIN)
+			return 0;
+		if (n == LIBSSH2_ERROR_CHANNEL_CLOSED || n == LIBSSH2_ERROR_CHANNEL_EOF_SENT) {
+			x->preoff = x->pre.len;
+			break;
+		}
+		if (n < 0)
+			return (int)n;
+		x->preoff += (size_t)n;
+		*progress = 1;
+	}
+	return 0;
+}
+
 static int write_stdin(struct exec_io *x, int *progress)
 {
 	ssize_t n;
 	int rc;
 
+	if ((rc = write_pre(x, progress)) || x->preoff < x->pre.len ||
+	    x->gate_state == SSH_GATE_WAIT)
+		return rc;
+	if (x->gate_state == SSH_GATE_SHUT)
+		x->inoff = x->inlen;
 	while (x->inoff < x->inlen) {
 		n = libssh2_channel_write(x->ch, x->in + x->inoff, x->inlen - x->inoff);
 		if (n == LIBSSH2_ERROR_EAGAIN)
@@ -558,6 +588,11 @@ static int pump(struct exec_io *x)
 		    (rc = read_stream(x->ch, 0, &x->res->out, &progress)) ||
 		    (rc = read_stream(x->ch, SSH_EXTENDED_DATA_STDERR, &x->res->errb, &progress)))
 			return SSH_ERR_CHANNEL;
+		if (x->gate_state == SSH_GATE_WAIT &&
+		    (x->gate_state = x->gate->step(x->gate, x->res, &x->pre)) != SSH_GATE_WAIT)
+			progress = 1;
+		if (x->preoff < x->pre.len)
+			progress = 1;
 		if (libssh2_channel_eof(x->ch))
 			return 0;
 		if (!progress && (rc = wait_socket(x->c, x->deadline)))
@@ -652,27 +687,47 @@ static void exec_error(struct exec_io *x, int r, const char *cmd, int timeout_ms
 int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	     struct ssh_exec_result *res, struct buf *err)
 {
-	struct exec_io x = { c, NULL, in, inlen, 0, 0, 0, res };
+	return ssh_exec_gated(c, cmd, in, inlen, timeout_ms, NULL, res, err);
+}
+
+static int exec_run(struct exec_io *x, const char *cmd, int timeout_ms, struct buf *err)
+{
+	struct ssh_conn *c = x->c;
+	int r;
+
+	if (timeout_ms > 0)
+		x->deadline = now_ms() + timeout_ms;
+	c->last_recv = now_ms(); /* idle time between tasks is not silence */
+	if (!(r = open_channel(x, cmd)) && !(r = pump(x)) && !(r = finish_channel(x)))
+		while (libssh2_channel_free(x->ch) == LIBSSH2_ERROR_EAGAIN)
+			if ((r = wait_socket(c, x->deadline)))
+				break;
+	if (r == SSH_OK)
+		return SSH_OK;
+	if (r != SSH_ERR_TIMEOUT && r != SSH_ERR_CANCELLED)
+		c->dead = 1;
+	exec_error(x, r, cmd, timeout_ms, err);
+	if (r == SSH_ERR_TIMEOUT || r == SSH_ERR_CANCELLED)
+		abandon_channel(x);
+	return r;
+}
+
+int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen,
+		   int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res,
+		   struct buf *err)
+{
+	struct exec_io x = { c, NULL, in, inlen, 0, 0, 0, res, gate,
+			     gate ? SSH_GATE_WAIT : SSH_GATE_OPEN, BUF_INIT, 0 };
 	int r;
 
 	if (c->dead) {
 		buf_setf(err, "SSH connection to %s was lost earlier", c->name);
 		return SSH_ERR_CHANNEL;
 	}
-	if (timeout_ms > 0)
-		x.deadline = now_ms() + timeout_ms;
-	c->last_recv = now_ms(); /* idle time between tasks is not silence */
-	if (!(r = open_channel(&x, cmd)) && !(r = pump(&x)) && !(r = finish_channel(&x)))
-		while (libssh2_channel_free(x.ch) == LIBSSH2_ERROR_EAGAIN)
-			if ((r = wait_socket(c, x.deadline)))
-				break;
-	if (r == SSH_OK)
-		return SSH_OK;
-	if (r != SSH_ERR_TIMEOUT && r != SSH_ERR_CANCELLED)
-		c->dead = 1;
-	exec_error(&x, r, cmd, timeout_ms, err);
-	if (r == SSH_ERR_TIMEOUT || r == SSH_ERR_CANCELLED)
-		abandon_channel(&x);
+	r = exec_run(&x, cmd, timeout_ms, err);
+	if (x.pre.len)
+		explicit_bzero(x.pre.buf, x.pre.len);
+	buf_release(&x.pre);
 	return r;
 }
 

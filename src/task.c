@@ -385,6 +385,28 @@ static json_t *conn_for(struct task_run *t, json_t *vars, struct buf *err)
 	return conn;
 }
 
+/*
+ * A become password may be a template ("{{ vault_sudo_pass }}"): rendered
+ * here, and what it renders to is a secret from now on.
+ */
+static json_t *render_become_password(struct task_run *t, json_t *vars, json_t *become)
+{
+	json_t *pw = json_object_get(become, "password"), *done;
+	struct jinja_ctx c = ctx_of(t, vars);
+	struct buf err = BUF_INIT;
+
+	if (!pw || !strstr(json_string_value(pw), "{{"))
+		return become;
+	if ((done = jinja_render_tree(&c, pw, &err)) && json_is_string(done)) {
+		if (t->pr->run->o->report)
+			report_add_secret(t->pr->run->o->report, json_string_value(done));
+		json_object_set(become, "password", done);
+	}
+	json_decref(done);
+	buf_release(&err);
+	return become;
+}
+
 static json_t *become_for(struct task_run *t, json_t *vars)
 {
 	struct conn_defaults d = t->pr->run->o->conn;
@@ -394,7 +416,9 @@ static json_t *become_for(struct task_run *t, json_t *vars)
 		d.become = kw_bool(t, vars, "become", 0);
 	if ((v = kw(t, "become_user")) && json_is_string(v))
 		d.become_user = json_string_value(v);
-	return connvars_become(vars, &d);
+	if ((v = kw(t, "become_method")) && json_is_string(v))
+		d.become_method = json_string_value(v);
+	return render_become_password(t, vars, connvars_become(vars, &d));
 }
 
 static int check_mode_of(struct task_run *t, json_t *vars)

@@ -33,9 +33,10 @@
 #                  stopped by fleet_down, called automatically on exit,
 #                  interrupt or termination
 #   fleet_ssh I CMD  run CMD on host I with plain OpenSSH (for assertions)
-#   fleet_up_isolated N  fleet_up N --isolated (hosts in their own mount, PID
-#                  and UTS namespaces over an overlay of /; see fleet.sh),
-#                  or skip_all where this machine cannot do it
+#   fleet_up_isolated N [fleet.sh options]  fleet_up N --isolated (hosts in
+#                  their own mount, PID and UTS namespaces over an overlay
+#                  of /; see fleet.sh), or skip_all where this machine
+#                  cannot do it
 #   fleet_exec I CMD  run CMD inside isolated host I without ssh (nsenter)
 #   test_expect_success TITLE BODY, test_expect_failure TITLE BODY (a known
 #   breakage), test_skip TITLE REASON, skip_all REASON, test_done
@@ -156,7 +157,7 @@ fleet_up_isolated() {
 	[ "$(id -u)" = 0 ] || skip_all "isolated hosts need root"
 	unshare --mount --pid --uts --fork true 2>/dev/null ||
 		skip_all "unshare --mount --pid --uts is not permitted here"
-	fleet_up "$1" --isolated
+	fleet_up "$@" --isolated
 }
 
 # fleet_exec I CMD: runs CMD (sh -c) inside isolated host I, without ssh.

@@ -4,7 +4,7 @@
 # real Ansible.
 #
 # usage:
-#   fleet.sh up N DIR [--net X] [--port P] [--scale NAMES] [--isolated]
+#   fleet.sh up N DIR [--net X] [--port P] [--scale NAMES] [--isolated] [--password-auth]
 #   fleet.sh scale DIR NAMES
 #   fleet.sh exec DIR I CMD...
 #   fleet.sh down DIR
@@ -49,6 +49,10 @@
 # installed (python3 included, so real Ansible runs there too).
 # fleet.pids then lists the unshare processes; `down` stops them and their
 # descendants, and with its init every process of the host dies.
+#
+# --password-auth: the daemons also take passwords (password and
+# keyboard-interactive), checked against the host's /etc/shadow (UsePAM
+# no): with --isolated, users made inside a host log in with theirs.
 #
 # exec: runs CMD (sh -c) inside isolated host I through nsenter, without
 # ssh: useful when the host's sshd is down (during a reboot).
@@ -116,8 +120,8 @@ HostKey $1/ssh_host_ed25519_key
 PidFile $1/sshd.pid
 AuthorizedKeysFile $DIR/authorized_keys
 PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
+PasswordAuthentication ${PASSWORD_AUTH:-no}
+KbdInteractiveAuthentication ${PASSWORD_AUTH:-no}
 PermitRootLogin prohibit-password
 StrictModes no
 UsePAM no
@@ -435,13 +439,14 @@ cmd_up() {
 	[ $# -ge 2 ] || usage
 	N=$1 DIR=$2
 	shift 2
-	NET=5 PORT=2222 SCALE= ISOLATED=
+	NET=5 PORT=2222 SCALE= ISOLATED= PASSWORD_AUTH=no
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--net) NET=${2:?}; shift 2 ;;
 		--port) PORT=${2:?}; shift 2 ;;
 		--scale) SCALE=${2:?}; shift 2 ;;
 		--isolated) ISOLATED=1; shift ;;
+		--password-auth) PASSWORD_AUTH=yes; shift ;;
 		*) usage ;;
 		esac
 	done

@@ -1,0 +1,60 @@
+#ifndef DROVER_BECOME_H
+#define DROVER_BECOME_H
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "ssh.h"
+
+/*
+ * Privilege escalation with a dialogue: sudo with a password (-S, a random
+ * prompt) and su. The password goes to the command's stdin when its prompt
+ * shows, before the module's own stdin; the command first prints a random
+ * line once it runs as the new user, which opens the gate. Passwordless
+ * sudo (`sudo -n`) needs none of this: the runner wraps it directly.
+ */
+
+enum become_outcome {
+	BECOME_PENDING,   /* neither prompt nor success seen */
+	BECOME_OK,        /* the command runs as the new user */
+	BECOME_MISSING,   /* a password was asked for and there is none */
+	BECOME_INCORRECT, /* asked again after the password (or su gave up) */
+	BECOME_TIMEOUT,   /* no prompt and no success within the timeout */
+};
+
+struct become {
+	struct ssh_gate gate; /* first member: the transport calls back through it */
+	const char *method;   /* "sudo" or "su" */
+	const char *user;
+	const char *password; /* NULL: none given */
+	char prompt[64];      /* sudo's -p prompt */
+	char success[64];     /* what the command prints first as the new user */
+	int prompts;          /* prompts answered with the password */
+	int timeout_s;
+	long long deadline_ms;
+	enum become_outcome outcome;
+};
+
+/*
+ * Reads the job's "become" object ({"user", "method", "password"}). Returns
+ * 1 when the run needs the gate (a password, or su), 0 for plain `sudo -n`,
+ * -1 with err set for a method drover does not have.
+ */
+int become_init(struct become *b, json_t *become, int timeout_s, struct buf *err);
+
+/*
+ * Appends the words that run the words after them as the become user and
+ * print the success line first: "sudo -H -S -p P -u U -- /bin/sh -c '...'"
+ * or "su U -c '...'". The words after must be a command and its arguments.
+ */
+void become_wrap(const struct become *b, struct buf *cmd);
+
+/*
+ * After the command ran: NULL if it became the user, else the message of
+ * the failure as Ansible words it ("Incorrect sudo password"), or an empty
+ * string when the gate never saw either (the command failed before). The
+ * caller frees it.
+ */
+char *become_failure(const struct become *b);
+
+#endif
