@@ -371,12 +371,19 @@ static void upload_command(struct buf *cmd, const struct module_payload *p)
 		 p->sha256, p->sha256, p->sha256);
 }
 
-/* The helper lands under a temporary name, then is renamed: never half a binary. */
+/*
+ * The helper lands under a temporary name, then is renamed: never half a
+ * binary. One that cannot run there (a noexec home, a host lying about its
+ * architecture) stays as a mode 0600 marker: the launcher then goes
+ * straight to the sh module, and nothing is sent again.
+ */
 static void upload_helper_command(struct buf *cmd)
 {
 	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/%s\" && mkdir -p \"$d\" && "
-		      "t=\"$d/.drover-remote.$$\" && { cat > \"$t\" && chmod 700 \"$t\" && "
-		      "mv -f \"$t\" \"$d/drover-remote\" || { rm -f \"$t\"; exit 1; }; }",
+		      "t=\"$d/.drover-remote.$$\" && h=\"$d/drover-remote\" && "
+		      "{ cat > \"$t\" && chmod 700 \"$t\" && mv -f \"$t\" \"$h\" || "
+		      "{ rm -f \"$t\"; exit 1; }; } && "
+		      "{ \"$h\" --list >/dev/null 2>&1 || { chmod 600 \"$h\"; exit 1; }; }",
 		 embedded_helper.sha256);
 }
 
