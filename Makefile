@@ -63,9 +63,11 @@ $(BUILD)/helper_embed.c: $(BUILD)/drover-remote $(HELPER_MODS) scripts/embed-hel
 $(BUILD)/helper_embed.o: $(BUILD)/helper_embed.c $(BUILD)/drover-remote
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Only the test's own .c is compiled: test_remote.c includes modules/remote/util.c,
+# which -MMD then lists among the prerequisites.
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) \
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(filter %.o,$^) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BINS)
