@@ -179,7 +179,12 @@ static void add_checksum(const struct args *a, struct out *o, const char *path)
 	char hex[160], msg[PATH_MAX + 64];
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
-	r = fd < 0 ? -1 : !strcmp(algo, "sha1") ? sha1_file(fd, hex) : tool_sum(algo, fd, hex, sizeof(hex));
+	if (fd < 0)
+		r = -1;
+	else if (!strcmp(algo, "sha1"))
+		r = sha1_file(fd, hex);
+	else
+		r = tool_sum(algo, fd, hex, sizeof(hex));
 	if (fd >= 0)
 		close(fd);
 	if (r < 0) {

@@ -76,8 +76,14 @@ void out_release(struct out *o)
  */
 static size_t utf8_tail(const unsigned char *s, size_t n)
 {
-	size_t m = s[0] >= 194 && s[0] <= 223 ? 1 : s[0] >= 224 && s[0] <= 239 ? 2 :
-		   s[0] >= 240 && s[0] <= 244 ? 3 : 0, k;
+	size_t m = 0, k;
+
+	if (s[0] >= 194 && s[0] <= 223)
+		m = 1;
+	else if (s[0] >= 224 && s[0] <= 239)
+		m = 2;
+	else if (s[0] >= 240 && s[0] <= 244)
+		m = 3;
 
 	for (k = 1; k <= m; k++)
 		if (k >= n || s[k] < 128 || s[k] > 191)
