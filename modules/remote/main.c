@@ -17,6 +17,7 @@
 #define EXIT_BAD_STREAM 211
 #define EXIT_NO_MODULE 212
 
+/* One entry per mod_NAME.c: scripts/embed-helper.sh tells drover that list. */
 static const struct {
 	const char *name;
 	void (*run)(const struct args *a);
