@@ -24,9 +24,11 @@ endif
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
 
 SRCS      := $(wildcard src/*.c)
-OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/modules_embed.o
+OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/modules_embed.o $(BUILD)/helper_embed.o
 LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
 MODULES   := $(sort $(wildcard modules/*.sh))
+HELPER_SRCS := $(sort $(wildcard modules/remote/*.c))
+HELPER_MODS := $(sort $(wildcard modules/remote/mod_*.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -49,9 +51,23 @@ $(BUILD)/modules_embed.c: $(MODULES) scripts/embed-modules.sh
 $(BUILD)/modules_embed.o: $(BUILD)/modules_embed.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The host helper (modules/remote/): static, small, never sanitized (it runs
+# on hosts), built for this machine's architecture and embedded whole.
+$(BUILD)/drover-remote: $(HELPER_SRCS) modules/remote/remote.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -static -Os -s -o $@.tmp $(HELPER_SRCS) && mv $@.tmp $@
+
+$(BUILD)/helper_embed.c: $(BUILD)/drover-remote $(HELPER_MODS) scripts/embed-helper.sh
+	sh scripts/embed-helper.sh $(CURDIR)/$(BUILD)/drover-remote $(HELPER_MODS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/helper_embed.o: $(BUILD)/helper_embed.c $(BUILD)/drover-remote
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Only the test's own .c is compiled: test_remote.c includes modules/remote/util.c,
+# which -MMD then lists among the prerequisites.
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) \
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(filter %.o,$^) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BINS)

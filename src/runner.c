@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -13,6 +14,7 @@
 #include "kv.h"
 #include "local.h"
 #include "module.h"
+#include "module_embed.h"
 #include "reboot.h"
 #include "ssh.h"
 #include "transfer.h"
@@ -21,10 +23,13 @@
 
 /* Exit status of the launcher when the module is not cached on the host yet. */
 #define MODULE_MISSING 213
+/* ... and when the helper drover-remote is not (the host's architecture fits). */
+#define HELPER_MISSING 214
 
 struct cached_conn {
 	char *key;             /* the job's "conn" object, serialised */
 	struct ssh_conn *conn; /* NULL for connection=local */
+	int no_helper;         /* the helper could not be installed: sh modules only */
 };
 
 struct cached_payload {
@@ -38,6 +43,7 @@ struct runner {
 	size_t nr_conns, alloc_conns;
 	struct cached_payload *payloads;
 	size_t nr_payloads, alloc_payloads;
+	int no_helper; /* DROVER_REMOTE_HELPER=0: always the sh modules */
 };
 
 /* What one attempt to run a job produced, before it becomes a result. */
@@ -47,11 +53,19 @@ struct attempt {
 	char marker[64]; /* precedes the module's JSON result on stdout */
 };
 
+/* DROVER_REMOTE_HELPER=0 (or no, false, off) forces the sh modules. */
+static int helper_disabled(const char *v)
+{
+	return v && (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+		     !strcasecmp(v, "off"));
+}
+
 struct runner *runner_new(const volatile sig_atomic_t *cancel)
 {
 	struct runner *r = xcalloc(1, sizeof(struct runner));
 
 	r->cancel = cancel;
+	r->no_helper = helper_disabled(getenv("DROVER_REMOTE_HELPER"));
 	return r;
 }
 
@@ -195,15 +209,17 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 	c = &r->conns[r->nr_conns++];
 	c->key = key;
 	c->conn = sc;
+	c->no_helper = 0;
 	return c;
 }
 
-static int run_on(struct runner *r, struct cached_conn *c, const char *cmd, const struct buf *in,
-		  int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res, struct buf *err)
+static int run_on(struct runner *r, struct cached_conn *c, const char *cmd, const char *in,
+		  size_t len, int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res,
+		  struct buf *err)
 {
 	if (!c->conn)
-		return local_exec_gated(cmd, in->buf, in->len, timeout_ms, r->cancel, gate, res, err);
-	return ssh_exec_gated(c->conn, cmd, in->buf, in->len, timeout_ms, gate, res, err);
+		return local_exec_gated(cmd, in, len, timeout_ms, r->cancel, gate, res, err);
+	return ssh_exec_gated(c->conn, cmd, in, len, timeout_ms, gate, res, err);
 }
 
 /*
@@ -250,6 +266,11 @@ static void stop_remote(struct runner *r, struct cached_conn *c, long pgid)
 
 /* ---- module launch ---- */
 
+static int timeout_ms_of(json_t *job)
+{
+	return (int)json_integer_value(json_object_get(job, "timeout")) * 1000;
+}
+
 static const struct module_payload *get_payload(struct runner *r, const struct module *m)
 {
 	size_t i;
@@ -283,18 +304,59 @@ static void add_become(struct buf *cmd, json_t *become, const struct become *gat
 }
 
 /*
- * The launcher: runs the cached module if the host has it, else exits
- * MODULE_MISSING so that the runner uploads it once and tries again. Its
- * first line on stderr is its pid (see take_pgid).
+ * Whether m runs as the helper drover-remote on this connection: it has a
+ * C twin, nobody turned the helper off, and the become user (if any) is
+ * root, who can run the login user's cached copy; another user may not
+ * even be able to read it, so gets the sh module.
+ */
+static int use_helper(const struct runner *r, const struct cached_conn *c, const struct module *m,
+		      json_t *job)
+{
+	json_t *become = json_object_get(job, "become");
+	const char *user = json_string_value(json_object_get(become, "user"));
+	size_t i;
+
+	if (r->no_helper || c->no_helper || (become && user && strcmp(user, "root")))
+		return 0;
+	for (i = 0; embedded_helper.modules[i]; i++)
+		if (!strcmp(embedded_helper.modules[i], m->script))
+			return 1;
+	return 0;
+}
+
+/*
+ * The helper's part of the launcher: on a host of the helper's
+ * architecture, runs the cached helper, or exits HELPER_MISSING if there
+ * is none yet. A helper present but not executable (a noexec home), or
+ * another architecture, falls through to the sh module.
+ */
+static void helper_branch(struct buf *inner, const char *name, json_t *become,
+			  const struct become *gated)
+{
+	buf_addf(inner, "h=\"$HOME/.cache/drover/%s/drover-remote\"; "
+			"if [ \"$(uname -m 2>/dev/null)\" = '%s' ]; then "
+			"if [ -x \"$h\" ]; then echo $$ >&2; exec ",
+		 embedded_helper.sha256, embedded_helper.arch);
+	add_become(inner, become, gated);
+	buf_addf(inner, "\"$h\" %s; fi; [ -e \"$h\" ] || exit %d; fi; ", name, HELPER_MISSING);
+}
+
+/*
+ * The launcher: runs the helper or the cached module if the host has it,
+ * else exits HELPER_MISSING or MODULE_MISSING so that the runner uploads
+ * what lacks once and tries again. Its first line on stderr is its pid
+ * (see take_pgid). helper names the helper's module, or is NULL.
  */
 static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *job,
-			   const struct become *gated)
+			   const char *helper, const struct become *gated)
 {
 	json_t *become = json_object_get(job, "become");
 	const char *shell = json_string_value(json_object_get(job, "shell"));
 	struct buf inner = BUF_INIT, sh = BUF_INIT;
 
 	sh_quote(&sh, shell && *shell ? shell : "/bin/sh");
+	if (helper)
+		helper_branch(&inner, helper, become, gated);
 	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; "
 			 "echo $$ >&2; exec ",
 		 p->sha256, MODULE_MISSING);
@@ -317,6 +379,82 @@ static void upload_command(struct buf *cmd, const struct module_payload *p)
 		      "mkdir -p \"$d\" && "
 		      "cat > \"$d/.%s.$$\" && mv -f \"$d/.%s.$$\" \"$d/%s.sh\"",
 		 p->sha256, p->sha256, p->sha256);
+}
+
+/*
+ * The helper lands under a temporary name, then is renamed: never half a
+ * binary. One that cannot run there (a noexec home, a host lying about its
+ * architecture) stays as a mode 0600 marker: the launcher then goes
+ * straight to the sh module, and nothing is sent again.
+ */
+static void upload_helper_command(struct buf *cmd)
+{
+	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/%s\" && mkdir -p \"$d\" && "
+		      "t=\"$d/.drover-remote.$$\" && h=\"$d/drover-remote\" && "
+		      "{ cat > \"$t\" && chmod 700 \"$t\" && mv -f \"$t\" \"$h\" || "
+		      "{ rm -f \"$t\"; exit 1; }; } && "
+		      "{ \"$h\" --list >/dev/null 2>&1 || { chmod 600 \"$h\"; exit 1; }; }",
+		 embedded_helper.sha256);
+}
+
+/*
+ * Sends what the launcher found missing. A helper that cannot be installed
+ * (a full or read-only home) is not tried again on this connection.
+ */
+static int upload(struct runner *r, struct cached_conn *c, const struct module_payload *p,
+		  int helper, struct buf *err)
+{
+	struct ssh_exec_result res;
+	struct buf cmd = BUF_INIT;
+	int rc;
+
+	ssh_exec_result_init(&res);
+	if (helper) {
+		upload_helper_command(&cmd);
+		rc = run_on(r, c, cmd.buf, embedded_helper.start,
+			    (size_t)(embedded_helper.end - embedded_helper.start), 60000, NULL, &res,
+			    err);
+		if (rc == SSH_OK && res.exit_status != 0)
+			c->no_helper = 1;
+	} else {
+		upload_command(&cmd, p);
+		rc = run_on(r, c, cmd.buf, p->text.buf, p->text.len, 30000, NULL, &res, err);
+	}
+	ssh_exec_result_release(&res);
+	buf_release(&cmd);
+	return rc;
+}
+
+/*
+ * Runs the launcher, uploading the helper or the script once if the host
+ * lacks it. gated: become with a dialogue (a password, or su), or NULL.
+ */
+static int launch(struct runner *r, struct cached_conn *c, const struct module *m, json_t *job,
+		  const struct buf *in, struct become *gated, struct attempt *a, struct buf *err)
+{
+	const struct module_payload *p = get_payload(r, m);
+	struct buf cmd = BUF_INIT;
+	int rc = SSH_OK, tries, st;
+
+	for (tries = 0; tries < 3; tries++) {
+		buf_reset(&cmd);
+		if (gated && tries) /* a fresh dialogue for the retry */
+			become_init(gated, json_object_get(job, "become"), gated->timeout_s, err);
+		launch_command(&cmd, p, job, use_helper(r, c, m, job) ? m->script : NULL, gated);
+		ssh_exec_result_release(&a->res);
+		ssh_exec_result_init(&a->res);
+		gettimeofday(&a->start, NULL);
+		rc = run_on(r, c, cmd.buf, in->buf, in->len, timeout_ms_of(job),
+			    gated ? &gated->gate : NULL, &a->res, err);
+		gettimeofday(&a->end, NULL);
+		st = a->res.exit_status;
+		if (rc != SSH_OK || a->res.out.len || (st != MODULE_MISSING && st != HELPER_MISSING))
+			break;
+		if ((rc = upload(r, c, p, st == HELPER_MISSING, err)) != SSH_OK)
+			break;
+	}
+	buf_release(&cmd);
+	return rc;
 }
 
 /* A fresh random marker for one module run's result. */
@@ -343,11 +481,6 @@ static long find_marker(const struct buf *out, const char *marker)
 		    !memcmp(out->buf + i + 1, marker, mlen))
 			return (long)i;
 	return -1;
-}
-
-static int timeout_ms_of(json_t *job)
-{
-	return (int)json_integer_value(json_object_get(job, "timeout")) * 1000;
 }
 
 /*
@@ -514,43 +647,9 @@ static json_t *script_result(const struct module *m, json_t *job, const struct a
 	return finish(res);
 }
 
-/* Runs the module, uploading it once if the host does not have it cached. */
-static int run_module(struct runner *r, struct cached_conn *c, const struct module_payload *p,
-		      json_t *job, const struct buf *in, struct become *b, int gated,
-		      struct attempt *a, struct buf *err)
-{
-	struct buf cmd = BUF_INIT;
-	int rc = SSH_OK, tries;
-
-	for (tries = 0; tries < 2; tries++) {
-		buf_reset(&cmd);
-		if (gated && tries)
-			become_init(b, json_object_get(job, "become"), b->timeout_s, err);
-		launch_command(&cmd, p, job, gated ? b : NULL);
-		ssh_exec_result_release(&a->res);
-		ssh_exec_result_init(&a->res);
-		gettimeofday(&a->start, NULL);
-		rc = run_on(r, c, cmd.buf, in, timeout_ms_of(job), gated ? &b->gate : NULL, &a->res,
-			    err);
-		gettimeofday(&a->end, NULL);
-		if (rc != SSH_OK || a->res.exit_status != MODULE_MISSING || a->res.out.len)
-			break;
-		buf_reset(&cmd);
-		upload_command(&cmd, p);
-		ssh_exec_result_release(&a->res);
-		ssh_exec_result_init(&a->res);
-		rc = run_on(r, c, cmd.buf, &p->text, 30000, NULL, &a->res, err);
-		if (rc != SSH_OK)
-			break;
-	}
-	buf_release(&cmd);
-	return rc;
-}
-
 static json_t *run_script(struct runner *r, struct cached_conn *c, const struct module *m,
 			  json_t *job, struct attempt *a, struct buf *err)
 {
-	const struct module_payload *p = get_payload(r, m);
 	json_t *args = json_deep_copy(json_object_get(job, "args"));
 	json_t *data = json_object_get(args, "_drover_stdin");
 	json_t *data64 = json_object_get(args, "_drover_data_b64");
@@ -572,7 +671,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		buf_add(&in, json_string_value(data), json_string_length(data));
 	if (data64 && base64_decode(&in, json_string_value(data64), json_string_length(data64)) < 0)
 		BUG("job data is not base64");
-	rc = run_module(r, c, p, job, &in, &b, gated, a, err);
+	rc = launch(r, c, m, job, &in, gated ? &b : NULL, a, err);
 	pgid = take_pgid(&a->res.errb);
 	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
 		stop_remote(r, c, pgid);
@@ -593,7 +692,7 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 {
 	json_t *args = json_object_get(job, "args"), *become = json_object_get(job, "become");
 	const char *line = json_string_value(json_object_get(args, "_raw_params"));
-	struct buf cmd = BUF_INIT, none = BUF_INIT;
+	struct buf cmd = BUF_INIT;
 	struct become b;
 	json_t *res;
 	int rc, gated;
@@ -610,7 +709,7 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 		buf_addstr(&cmd, line);
 	}
 	gettimeofday(&a->start, NULL);
-	rc = run_on(r, c, cmd.buf, &none, timeout_ms_of(job), gated ? &b.gate : NULL, &a->res, err);
+	rc = run_on(r, c, cmd.buf, NULL, 0, timeout_ms_of(job), gated ? &b.gate : NULL, &a->res, err);
 	gettimeofday(&a->end, NULL);
 	buf_release(&cmd);
 	if (rc != SSH_OK)
