@@ -7,5 +7,7 @@
  * no terminal to ask on: unattended runs must get secrets from files.
  */
 char *prompt_secret(const char *prompt);
+/* The same with echo on: for answers that are not secret (vars_prompt private: no). */
+char *prompt_line(const char *prompt);
 
 #endif

@@ -13,6 +13,7 @@
 #include "jinja.h"
 #include "play_int.h"
 #include "playbook.h"
+#include "prompt.h"
 #include "report.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -681,6 +682,85 @@ static int load_vars_files(struct play_run *pr, struct buf *err)
 	return 0;
 }
 
+/* One vars_prompt answer: asked (twice with confirm), or the default without a terminal. */
+static char *ask_one(json_t *entry, const char *name, int *typed, struct buf *err)
+{
+	const char *text = json_string_value(json_object_get(entry, "prompt"));
+	json_t *dflt = json_object_get(entry, "default");
+	struct buf def = BUF_INIT;
+	int private = !json_is_false(json_object_get(entry, "private"));
+	char *msg, *answer = NULL, *again = NULL;
+	int tries;
+
+	if (dflt && !json_is_null(dflt))
+		jinja_to_text(dflt, &def);
+	msg = text && dflt ? xasprintf("%s [%s]: ", text, def.buf) :
+	      text ? xasprintf("%s: ", text) : xasprintf("input for %s: ", name);
+	for (tries = 0; tries < 3; tries++) {
+		free(answer);
+		answer = private ? prompt_secret(msg) : prompt_line(msg);
+		if (!answer || !json_is_true(json_object_get(entry, "confirm")))
+			break;
+		again = xasprintf("confirm %s", msg);
+		free(msg);
+		msg = again;
+		/* compare with a second answer */
+		again = private ? prompt_secret(msg) : prompt_line(msg);
+		if (again && !strcmp(again, answer))
+			break;
+		fprintf(stderr, "***** VALUES ENTERED DO NOT MATCH ****\n");
+		free(again);
+		again = NULL;
+	}
+	free(again);
+	free(msg);
+	if (answer && !*answer && dflt) {
+		free(answer);
+		answer = NULL;
+	}
+	*typed = answer != NULL;
+	if (!answer && dflt)
+		answer = buf_detach(&def, NULL);
+	else if (!answer)
+		buf_setf(err, "vars_prompt '%s' needs a terminal to ask on: pass it with -e %s=VALUE",
+			 name, name);
+	buf_release(&def);
+	return answer;
+}
+
+/*
+ * vars_prompt: each variable not given with -e is asked for on the
+ * terminal before the play starts. Private answers are secrets.
+ */
+static int ask_prompts(struct play_run *pr, struct buf *err)
+{
+	json_t *list = json_object_get(pr->play, "vars_prompt"), *entry;
+	size_t i;
+
+	json_array_foreach(list, i, entry) {
+		const char *name = json_string_value(json_object_get(entry, "name"));
+		char *answer;
+		int typed;
+
+		if (!name || json_object_get(entry, "encrypt")) {
+			buf_setf(err, "%s: vars_prompt %s", playbook_where(pr->play),
+				 name ? "encrypt is not supported by drover" : "entries need a name");
+			return -1;
+		}
+		if (json_object_get(pr->run->o->extra_vars, name))
+			continue;
+		if (!(answer = ask_one(entry, name, &typed, err)))
+			return -1;
+		/* what was typed unseen is treated as a password: masked in every output */
+		if (typed && !json_is_false(json_object_get(entry, "private")) && pr->run->o->report)
+			report_add_secret(pr->run->o->report, answer);
+		json_object_set_new(pr->play_vars, name, json_string(answer));
+		explicit_bzero(answer, strlen(answer));
+		free(answer);
+	}
+	return 0;
+}
+
 static char *play_pattern(struct play_run *pr, struct buf *err)
 {
 	json_t *hosts = json_object_get(pr->play, "hosts"), *r, *h;
@@ -885,6 +965,11 @@ static void run_play(struct run *run, json_t *play)
 	pr.handlers = json_deep_copy(json_object_get(play, "__handlers"));
 	pr.notified = json_object();
 	pr.any_errors_fatal = json_is_true(json_object_get(play, "any_errors_fatal"));
+	if (ask_prompts(&pr, &err) < 0) {
+		out_error(run, "%s", err.buf);
+		run->failed_setup = 1;
+		goto out;
+	}
 	shown = json_is_string(name) ? xstrdup(json_string_value(name)) : play_pattern(&pr, &err);
 	pr.banner = shown ? shown : xstrdup("");
 	out_banner(run, "PLAY", pr.banner);
@@ -904,6 +989,7 @@ static void run_play(struct run *run, json_t *play)
 				    json_string_value(json_object_get(play, "strategy")));
 		run_batches(&pr);
 	}
+out:
 	play_release(&pr);
 	buf_release(&err);
 }

@@ -1030,11 +1030,6 @@ static int normalize_play(struct pbctx *c, json_t *play, const char *file, json_
 		fail_at(err, playbook_where(p), "the field 'hosts' is required but was not set");
 		goto out;
 	}
-	if (json_object_get(p, "vars_prompt")) {
-		fail_at(err, playbook_where(p), "vars_prompt is not supported by drover (runs are "
-			"unattended): pass the values with -e");
-		goto out;
-	}
 	c->handlers = json_array();
 	c->role_defaults = c->role_vars = NULL;
 	if (play_sections(c, p, file, err) < 0)

@@ -11,7 +11,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-char *prompt_secret(const char *prompt)
+/* Asks on /dev/tty; echo stays on only for an answer that is not secret. */
+static char *ask(const char *prompt, int echo)
 {
 	struct termios old, quiet;
 	struct buf b = BUF_INIT;
@@ -25,7 +26,8 @@ char *prompt_secret(const char *prompt)
 		return NULL;
 	}
 	quiet = old;
-	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+	if (!echo)
+		quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
 	/* echo off before the prompt shows: an answer typed (or pasted) at once is never echoed */
 	if (tcsetattr(fd, TCSANOW, &quiet) < 0 || write(fd, prompt, strlen(prompt)) < 0) {
 		tcsetattr(fd, TCSAFLUSH, &old);
@@ -35,8 +37,18 @@ char *prompt_secret(const char *prompt)
 	while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
 		buf_addch(&b, c);
 	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
+	if (!echo && write(fd, "\n", 1) < 0)
 		(void)0;
 	close(fd);
 	return buf_detach(&b, NULL);
+}
+
+char *prompt_secret(const char *prompt)
+{
+	return ask(prompt, 0);
+}
+
+char *prompt_line(const char *prompt)
+{
+	return ask(prompt, 1);
 }

@@ -105,4 +105,32 @@ test_expect_success 'role parameters outrank set_fact, set_fact outranks include
 	fi
 '
 
+test_expect_success 'vars_prompt: -e wins, a terminal is asked, no terminal takes the default or stops' '
+	cat >vp.yml <<-\EOF &&
+	- hosts: host1
+	  gather_facts: false
+	  vars_prompt:
+	    - name: who
+	      prompt: Who are you
+	      private: false
+	    - name: secret
+	      prompt: Secret
+	      default: dflt
+	  tasks:
+	    - debug: msg="{{ who }} {{ secret }}"
+	EOF
+	play vp.yml -e who=me </dev/null >vp.out 2>&1 &&
+	test_grep "\"msg\": \"me dflt\"" vp.out &&
+	if command -v ansible-playbook >/dev/null; then
+		ref_play vp.yml -e who=me </dev/null >vp.ref 2>&1 &&
+		test_grep "\"msg\": \"me dflt\"" vp.ref
+	fi &&
+	test_expect_code 1 play vp.yml </dev/null >vp2.out 2>&1 &&
+	test_grep "vars_prompt .who. needs a terminal to ask on: pass it with -e who=VALUE" vp2.out &&
+	test_grep -v "ok: \[host1\]" vp2.out &&
+	TYPEIN_ANSWER=zed python3 "$TEST_DIR/helpers/typein.py" "Who are you: " \
+		"$DROVER" play -i "$FLEET_INV" --known-hosts "$FLEET_KH" -e secret=s vp.yml >vp3.out 2>&1 &&
+	test_grep "\"msg\": \"zed s\"" vp3.out
+'
+
 test_done
