@@ -76,9 +76,9 @@ static void roles_expand_dependencies_first(void **state)
 	tasks = section(plays, 0, 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(tasks, 0), "__role")), "base");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(tasks, 1), "__role")), "web");
-	/* role params reach the role's tasks as variables */
+	/* role params reach the role's tasks as parameters (above set_fact) */
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(tasks, 1),
-									    "__vars"), "http_port")), 8080);
+									    "__params"), "http_port")), 8080);
 	/* import_tasks is expanded in place */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(tasks, 2), "name")),
 			    "imported task");
