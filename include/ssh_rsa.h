@@ -46,4 +46,16 @@ int ssh_rsa_sign(EVP_PKEY *key, const char *alg, const unsigned char *data, size
  */
 int ssh_rsa_userauth(LIBSSH2_SESSION *s, const char *user, EVP_PKEY *key);
 
+/*
+ * The same for an RSA key held by ssh-agent (blob: its "ssh-rsa" public
+ * blob): drover asks the agent at agent_sock itself for an rsa-sha2-*
+ * signature (libssh2 1.10's agent code asks for ssh-rsa only). Returns 0
+ * when the server accepted it, else -1.
+ */
+int ssh_rsa_agent_userauth(LIBSSH2_SESSION *s, const char *user, const char *agent_sock,
+			   const unsigned char *blob, size_t len);
+
+/* 1 if blob is an "ssh-rsa" public key blob. */
+int ssh_rsa_blob_is_rsa(const unsigned char *blob, size_t len);
+
 #endif

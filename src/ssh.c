@@ -269,7 +269,11 @@ static int auth_agent(struct ssh_conn *c, const struct ssh_opts *o, struct buf *
 		if (!agent_key_allowed(o, id))
 			continue;
 		offered++;
-		r = libssh2_agent_userauth(agent, c->user, id) ? -1 : 0;
+		if (ssh_rsa_blob_is_rsa(id->blob, id->blob_len))
+			r = ssh_rsa_agent_userauth(c->s, c->user, getenv("SSH_AUTH_SOCK"), id->blob,
+						   id->blob_len);
+		else
+			r = libssh2_agent_userauth(agent, c->user, id) ? -1 : 0;
 	}
 	buf_addf(tried, "%sagent (%d keys)", tried->len ? ", " : "", offered);
 out:

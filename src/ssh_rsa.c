@@ -1,8 +1,12 @@
 #include "ssh_rsa.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -321,4 +325,152 @@ int ssh_rsa_userauth(LIBSSH2_SESSION *s, const char *user, EVP_PKEY *key)
 		buf_release(&blob);
 	}
 	return r;
+}
+
+/* ---- ssh-agent ---- */
+
+#define AGENT_SIGN_REQUEST 13
+#define AGENT_SIGN_RESPONSE 14
+#define AGENT_RSA_SHA2_256 2
+#define AGENT_RSA_SHA2_512 4
+#define AGENT_REPLY_MAX (256 * 1024)
+
+struct agent_sign {
+	const char *sock;
+	const unsigned char *blob; /* the agent's own "ssh-rsa" blob */
+	size_t blob_len;
+	const char *alg;
+};
+
+int ssh_rsa_blob_is_rsa(const unsigned char *blob, size_t len)
+{
+	struct rd r = { blob, len };
+
+	return rd_is(&r, "ssh-rsa");
+}
+
+static int agent_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int io_full(int fd, void *p, size_t n, int wr)
+{
+	unsigned char *c = p;
+
+	while (n) {
+		ssize_t k = wr ? send(fd, c, n, MSG_NOSIGNAL) : read(fd, c, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* One request/reply exchange with the agent; the reply (type byte first) into reply. */
+static int agent_call(const char *sock, const struct buf *req, struct buf *reply)
+{
+	unsigned char hdr[4];
+	uint32_t n;
+	int fd = agent_connect(sock), r = -1;
+
+	if (fd < 0 || io_full(fd, req->buf, req->len, 1) || io_full(fd, hdr, 4, 0))
+		goto out;
+	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+	if (n == 0 || n > AGENT_REPLY_MAX)
+		goto out;
+	buf_reset(reply);
+	buf_grow(reply, n);
+	if (io_full(fd, reply->buf, n, 0))
+		goto out;
+	buf_setlen(reply, n);
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* The agent's signature blob is string(alg) string(sig): only sig goes back to libssh2. */
+static int agent_sig(const struct buf *reply, const char *alg, struct buf *sig)
+{
+	struct rd r = { (const unsigned char *)reply->buf, reply->len }, s;
+	const unsigned char *raw;
+	size_t raw_len;
+
+	if (!r.left || r.p[0] != AGENT_SIGN_RESPONSE)
+		return -1;
+	r.p++;
+	r.left--;
+	if (rd_string(&r, &s.p, &s.left) || !rd_is(&s, alg) || rd_string(&s, &raw, &raw_len))
+		return -1;
+	buf_reset(sig);
+	buf_add(sig, raw, raw_len);
+	return 0;
+}
+
+static LIBSSH2_USERAUTH_PUBLICKEY_SIGN_FUNC(agent_sign_cb)
+{
+	struct agent_sign *as = *abstract;
+	struct buf req = BUF_INIT, reply = BUF_INIT, out = BUF_INIT;
+	int r = -1;
+
+	(void)session;
+	put_u32(&req, (uint32_t)(1 + 4 + as->blob_len + 4 + data_len + 4));
+	buf_addch(&req, AGENT_SIGN_REQUEST);
+	put_u32(&req, (uint32_t)as->blob_len);
+	buf_add(&req, as->blob, as->blob_len);
+	put_u32(&req, (uint32_t)data_len);
+	buf_add(&req, data, data_len);
+	put_u32(&req, !strcmp(as->alg, "rsa-sha2-256") ? AGENT_RSA_SHA2_256 : AGENT_RSA_SHA2_512);
+	if (!agent_call(as->sock, &req, &reply) && !agent_sig(&reply, as->alg, &out)) {
+		*sig = (unsigned char *)buf_detach(&out, sig_len);
+		r = 0;
+	}
+	buf_release(&req);
+	buf_release(&reply);
+	buf_release(&out);
+	return r;
+}
+
+int ssh_rsa_agent_userauth(LIBSSH2_SESSION *s, const char *user, const char *agent_sock,
+			   const unsigned char *blob, size_t len)
+{
+	static const char *const algs[] = { "rsa-sha2-512", "rsa-sha2-256" };
+	struct rd r = { blob, len };
+	size_t i;
+	int rc = -1;
+
+	if (!rd_is(&r, "ssh-rsa"))
+		return -1;
+	for (i = 0; rc && i < sizeof(algs) / sizeof(algs[0]); i++) {
+		struct agent_sign as = { agent_sock, blob, len, algs[i] };
+		void *abstract = &as;
+		struct buf typed = BUF_INIT;
+
+		/* The same key material, typed as the algorithm (see ssh_rsa_blob). */
+		put_u32(&typed, (uint32_t)strlen(algs[i]));
+		buf_addstr(&typed, algs[i]);
+		buf_add(&typed, r.p, r.left);
+		rc = libssh2_userauth_publickey(s, user, (const unsigned char *)typed.buf, typed.len,
+						agent_sign_cb, &abstract) ? -1 : 0;
+		buf_release(&typed);
+	}
+	return rc;
 }
