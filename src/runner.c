@@ -688,7 +688,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 
 /*
  * raw: the line runs as is in the login shell (under sudo when becoming).
- * The shell first prints its pid, as the launcher does, so that a timeout
+ * The shell's pid is printed first, as the launcher does, so that a timeout
  * or Ctrl-C can stop what the line started (see take_pgid).
  */
 static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, struct attempt *a,
@@ -706,7 +706,11 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 		line = "";
 	if ((gated = become_of(job, &b, err)) < 0)
 		return failed(err->buf);
-	buf_addstr(&cmd, "echo $$ >&2; ");
+	/*
+	 * Not "echo $$": the login shell may be csh or fish. A child sh names
+	 * its parent, the login shell, which sshd made a process group leader.
+	 */
+	buf_addstr(&cmd, "/bin/sh -c 'echo $PPID >&2'; ");
 	if (become) {
 		add_become(&cmd, become, gated ? &b : NULL);
 		buf_addstr(&cmd, "/bin/sh -c ");
