@@ -686,7 +686,11 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	return gated && b.outcome != BECOME_OK ? module_failure(a) : script_result(m, job, a);
 }
 
-/* raw: the line runs as is in the login shell (under sudo when becoming). */
+/*
+ * raw: the line runs as is in the login shell (under sudo when becoming).
+ * The shell's pid is printed first, as the launcher does, so that a timeout
+ * or Ctrl-C can stop what the line started (see take_pgid).
+ */
 static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, struct attempt *a,
 		       struct buf *err)
 {
@@ -696,11 +700,17 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 	struct become b;
 	json_t *res;
 	int rc, gated;
+	long pgid;
 
 	if (!line)
 		line = "";
 	if ((gated = become_of(job, &b, err)) < 0)
 		return failed(err->buf);
+	/*
+	 * Not "echo $$": the login shell may be csh or fish. A child sh names
+	 * its parent, the login shell, which sshd made a process group leader.
+	 */
+	buf_addstr(&cmd, "/bin/sh -c 'echo $PPID >&2'; ");
 	if (become) {
 		add_become(&cmd, become, gated ? &b : NULL);
 		buf_addstr(&cmd, "/bin/sh -c ");
@@ -712,6 +722,8 @@ static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, str
 	rc = run_on(r, c, cmd.buf, NULL, 0, timeout_ms_of(job), gated ? &b.gate : NULL, &a->res, err);
 	gettimeofday(&a->end, NULL);
 	buf_release(&cmd);
+	if ((pgid = take_pgid(&a->res.errb)) && (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED))
+		stop_remote(r, c, pgid);
 	if (rc != SSH_OK)
 		return exec_failure(rc, err->buf, job);
 	if ((res = become_result(job, &b, gated, &a->res)))

@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "knownhosts.h"
+#include "ssh_rsa.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -268,7 +269,11 @@ static int auth_agent(struct ssh_conn *c, const struct ssh_opts *o, struct buf *
 		if (!agent_key_allowed(o, id))
 			continue;
 		offered++;
-		r = libssh2_agent_userauth(agent, c->user, id) ? -1 : 0;
+		if (ssh_rsa_blob_is_rsa(id->blob, id->blob_len))
+			r = ssh_rsa_agent_userauth(c->s, c->user, getenv("SSH_AUTH_SOCK"), id->blob,
+						   id->blob_len);
+		else
+			r = libssh2_agent_userauth(agent, c->user, id) ? -1 : 0;
 	}
 	buf_addf(tried, "%sagent (%d keys)", tried->len ? ", " : "", offered);
 out:
@@ -277,9 +282,35 @@ out:
 	return r;
 }
 
+/*
+ * RSA keys are signed here with rsa-sha2-* (libssh2 1.10 would use ssh-rsa).
+ * Returns 0 (accepted), 1 (an RSA key the server refused or that failed to
+ * load: noted in tried) or -1 (not an RSA key: libssh2's turn).
+ */
+static int auth_rsa_file(struct ssh_conn *c, const char *path, const char *passphrase,
+			 struct buf *tried)
+{
+	struct buf err = BUF_INIT;
+	EVP_PKEY *key = NULL;
+	int r = ssh_rsa_load(path, passphrase, &key, &err);
+
+	if (r < 0) {
+		buf_addf(tried, " (cannot load: %s)", err.buf);
+		r = 1;
+	} else if (r > 0) {
+		r = ssh_rsa_userauth(c->s, c->user, key) ? 1 : 0;
+	} else {
+		r = -1;
+	}
+	EVP_PKEY_free(key);
+	buf_release(&err);
+	return r;
+}
+
 static int auth_files(struct ssh_conn *c, const struct ssh_opts *o, struct buf *tried)
 {
 	size_t i;
+	int r;
 
 	for (i = 0; i < o->identity_files.nr; i++) {
 		const char *path = o->identity_files.v[i];
@@ -287,6 +318,11 @@ static int auth_files(struct ssh_conn *c, const struct ssh_opts *o, struct buf *
 		if (access(path, R_OK) < 0)
 			continue;
 		buf_addf(tried, "%skey %s", tried->len ? ", " : "", path);
+		if ((r = auth_rsa_file(c, path, o->key_passphrase, tried)) >= 0) {
+			if (!r)
+				return 0;
+			continue;
+		}
 		if (!libssh2_userauth_publickey_fromfile_ex(c->s, c->user,
 							    (unsigned int)strlen(c->user), NULL,
 							    path, o->key_passphrase))
