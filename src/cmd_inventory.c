@@ -19,14 +19,14 @@ enum inv_action { INV_NONE, INV_LIST, INV_GRAPH, INV_HOST };
 struct inv_opts {
 	struct strvec sources;
 	enum inv_action action;
-	const char *host, *group, *limit, *output;
+	const char *host, *group, *output;
 	int with_vars;
 	struct vault_secrets vault; /* for vault-encrypted group_vars/host_vars files */
 };
 
 static const char inv_usage[] =
 	"usage: drover inventory [-i INVENTORY]... (--list | --graph [GROUP] [--vars] |\n"
-	"                        --host NAME) [--limit PATTERN] [--output FILE]\n"
+	"                        --host NAME) [--output FILE]\n"
 	"                        [--vault-password-file FILE] [--vault-id [ID@]SOURCE] [-J]\n";
 
 static int set_action(struct inv_opts *o, enum inv_action a)
@@ -58,7 +58,7 @@ static int parse_opts(struct inv_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "inventory", required_argument, NULL, 'i' }, { "list", no_argument, NULL, 'L' },
 		{ "graph", no_argument, NULL, 'G' },    { "host", required_argument, NULL, 'H' },
-		{ "vars", no_argument, NULL, 'V' },     { "limit", required_argument, NULL, 'l' },
+		{ "vars", no_argument, NULL, 'V' },
 		{ "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
 		{ "vault-password-file", required_argument, NULL, 'P' },
 		{ "vault-pass-file", required_argument, NULL, 'P' },
@@ -70,7 +70,7 @@ static int parse_opts(struct inv_opts *o, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:l:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+i:Jh", longopts, NULL)) != -1) {
 		if ((c == 'i'))
 			strvec_push(&o->sources, optarg);
 		else if (c == 'L' || c == 'G' || c == 'H') {
@@ -80,8 +80,6 @@ static int parse_opts(struct inv_opts *o, int argc, char **argv)
 				o->host = optarg;
 		} else if (c == 'V')
 			o->with_vars = 1;
-		else if (c == 'l')
-			o->limit = optarg;
 		else if (c == 'o')
 			o->output = optarg;
 		else if (c == 'P' || c == 'I' || c == 'J') {
@@ -197,8 +195,6 @@ int cmd_inventory(int argc, char **argv)
 		code = 4;
 		goto out;
 	}
-	if (o.limit)
-		warning("--limit is not applied to ansible-inventory output");
 	r = run(inv, &o, &out, &err);
 	if (r < 0 || write_output(o.output, &out, &err) < 0) {
 		if (r == -5)

@@ -471,6 +471,14 @@ test_expect_success 'implicit localhost: named, it runs locally; all and * leave
 	! grep -q localhost out
 '
 
+test_expect_success 'implicit localhost takes all'"'"'s group variables' '
+	mkdir -p il/group_vars &&
+	printf "[web]\nh1 ansible_host=127.0.0.9\n[all:vars]\nx=fromall\n" >il/inv &&
+	echo "y: fromfile" >il/group_vars/all.yml &&
+	"$DROVER" adhoc -i il/inv localhost -m debug -a "msg=\"{{ x }} {{ y }}\"" >out &&
+	test_grep "\"msg\": \"fromall fromfile\"" out
+'
+
 if command -v sudo >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 	test_expect_success 'become (-b) runs the module as root through sudo' '
 		adhoc host1 -b -o -m shell -a "id -u" >out &&

@@ -173,4 +173,10 @@ test_expect_success 'sanity: the good part alone runs' '
 	test_path_is_file ran-good
 '
 
+test_expect_success 'drover inventory has no --limit, like ansible-inventory 2.14: exit 5' '
+	test_expect_code 5 "$DROVER" inventory -i good --list --limit host1 >out 2>err &&
+	test_grep "unrecognized option .--limit" err &&
+	test ! -s out
+'
+
 test_done
