@@ -189,18 +189,22 @@ struct jmacro {
  * An expression's value. v is a new reference, or NULL when undefined (undef
  * then says why; NULL undef is a silent undefined that prints as nothing).
  * A value read from a variable keeps root (the variable's name) until its
- * templates are rendered by jval_use: a.b.c renders only c.
+ * templates are rendered by jval_use: a.b.c renders only c. A value
+ * reached through hostvars[H] renders with H's variables (scope_vars),
+ * as Ansible renders another host's variables in that host's context.
  */
 struct jval {
 	json_t *v;
 	char *undef;
 	const char *root;
-	int silent; /* x if false (no else): prints as nothing */
+	int silent;         /* x if false (no else): prints as nothing */
+	int is_hostvars;    /* v is the hostvars mapping itself */
+	json_t *scope_vars; /* borrowed: the variables v's templates render with, or NULL */
 };
 
 #define JVAL_INIT                                                                                  \
 	{                                                                                          \
-		NULL, NULL, NULL, 0                                                                \
+		NULL, NULL, NULL, 0, 0, NULL                                                       \
 	}
 
 void jval_release(struct jval *jv);

@@ -24,6 +24,8 @@ void jval_release(struct jval *jv)
 	jv->undef = NULL;
 	jv->root = NULL;
 	jv->silent = 0;
+	jv->is_hostvars = 0;
+	jv->scope_vars = NULL;
 }
 
 void jval_set_undef(struct jval *jv, const char *fmt, ...)
@@ -57,6 +59,23 @@ int jerr_undef(struct jenv *e, const struct jval *jv)
 	return -1;
 }
 
+/* Renders jv's value with its own host's variables when it came through hostvars. */
+static json_t *render_in_scope(struct jenv *e, const struct jval *jv, const char *root)
+{
+	const struct jinja_ctx *mine = e->ctx;
+	struct jinja_ctx theirs;
+	json_t *v;
+
+	if (!jv->scope_vars || jv->scope_vars == mine->vars)
+		return jrender_var(e, jv->v, root);
+	theirs = *mine;
+	theirs.vars = jv->scope_vars;
+	e->ctx = &theirs;
+	v = jrender_var(e, jv->v, root);
+	e->ctx = mine;
+	return v;
+}
+
 int jval_use(struct jenv *e, struct jval *jv)
 {
 	const char *root = jv->root;
@@ -65,7 +84,7 @@ int jval_use(struct jenv *e, struct jval *jv)
 	jv->root = NULL;
 	if (!root || !jv->v || !jvalue_has_markers(jv->v))
 		return 0;
-	v = jrender_var(e, jv->v, root);
+	v = render_in_scope(e, jv, root);
 	if (!v && !e->err_undef)
 		return -1;
 	if (!v) {
@@ -153,6 +172,7 @@ static int eval_name(struct jenv *e, const struct jnode *n, struct jval *out)
 	if (v) {
 		out->v = json_incref(v);
 		out->root = n->name;
+		out->is_hostvars = !strcmp(n->name, "hostvars");
 		return 0;
 	}
 	jval_set_undef(out, "'%s' is undefined", n->name);
@@ -215,6 +235,16 @@ static void no_attribute(struct jval *out, const char *name)
 	buf_release(&t);
 }
 
+/* hostvars[H] or hostvars.H: what is read below renders with H's variables. */
+static void enter_host_scope(struct jval *out)
+{
+	if (!out->is_hostvars)
+		return;
+	out->is_hostvars = 0;
+	if (json_is_object(out->v))
+		out->scope_vars = out->v; /* borrowed: hostvars lives in the context */
+}
+
 static int eval_attr(struct jenv *e, const struct jnode *n, struct jval *out)
 {
 	json_t *child;
@@ -231,6 +261,7 @@ static int eval_attr(struct jenv *e, const struct jnode *n, struct jval *out)
 	json_incref(child);
 	json_decref(out->v);
 	out->v = child;
+	enter_host_scope(out);
 	return 0;
 }
 
@@ -304,6 +335,7 @@ static int eval_item(struct jenv *e, const struct jnode *n, struct jval *out)
 	if (child) {
 		json_decref(out->v);
 		out->v = child;
+		enter_host_scope(out);
 	} else if (out->v) {
 		no_item(out, key);
 	}

@@ -133,4 +133,21 @@ test_expect_success 'vars_prompt: -e wins, a terminal is asked, no terminal take
 	test_grep "\"msg\": \"zed s\"" vp3.out
 '
 
+test_expect_success 'hostvars of another host render in that host'"'"'s context' '
+	cat >hv.yml <<-\EOF &&
+	- hosts: host2
+	  gather_facts: false
+	  vars:
+	    mine: "{{ inventory_hostname }}-play"
+	  tasks:
+	    - debug: msg="{{ hostvars[\"host1\"].tagged }} {{ hostvars.host3.tagged }} {{ tagged }}"
+	EOF
+	play hv.yml -e "{\"tagged\": \"{{ inventory_hostname }}-x\"}" >hv.out 2>&1 &&
+	test_grep "\"msg\": \"host1-x host3-x host2-x\"" hv.out &&
+	if command -v ansible-playbook >/dev/null; then
+		ref_play hv.yml -e "{\"tagged\": \"{{ inventory_hostname }}-x\"}" >hv.ref 2>&1 &&
+		test_grep "\"msg\": \"host1-x host3-x host2-x\"" hv.ref
+	fi
+'
+
 test_done
