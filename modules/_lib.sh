@@ -33,7 +33,12 @@ unset _drover_i _drover_kv
 # result is valid JSON whatever VALUE holds (except NUL bytes, which sh
 # variables cannot hold). json_file FILE: the same for a file's bytes.
 json_str() {
-	{ printf '%s' "$1"; printf x; } | _drover_json_enc
+	case $1 in
+	# plain text needs no escaping: no awk to start (most paths and names)
+	*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\ ._/,:=+@%-]*)
+		{ printf '%s' "$1"; printf x; } | _drover_json_enc ;;
+	*) printf '"%s"' "$1" ;;
+	esac
 }
 json_file() {
 	{ cat "$1"; printf x; } | _drover_json_enc
