@@ -13,11 +13,20 @@ b64() {
 
 # sha1_of FILE
 sha1_of() {
-	sha1sum <"$1" | cut -d' ' -f1
+	set -- $(sha1sum <"$1") && printf '%s' "$1"
 }
 
 md5_of() {
-	md5sum <"$1" | cut -d' ' -f1
+	set -- $(md5sum <"$1") && printf '%s' "$1"
+}
+
+# dir_of PATH: sets _dir_of to PATH's folder as dirname prints it, without
+# starting dirname (modules pay for every program they start).
+dir_of() {
+	case $1 in
+	*/*) _dir_of=${1%/*} && [ -n "$_dir_of" ] || _dir_of=/ ;;
+	*) _dir_of=. ;;
+	esac
 }
 
 # is_true VALUE: Ansible's booleans arrive as true/false.
@@ -190,8 +199,9 @@ backup_of() {
 
 # tmp_beside PATH: a new empty temp file in PATH's folder (for rename).
 tmp_beside() {
-	_d=$(dirname "$1")
-	_t="$_d/.drover_tmp_$$_$(basename "$1")"
+	dir_of "$1"
+	_d=$_dir_of
+	_t="$_d/.drover_tmp_$$_${1##*/}"
 	: >"$_t" || drover_fail "Destination $_d not writable"
 	printf '%s' "$_t"
 }

@@ -71,11 +71,13 @@ copy_one() {
 	if [ -d "$3" ] && [ ! -L "$3" ]; then
 		drover_fail "Destination $3 is a directory"
 	fi
-	if [ -e "$3" ] && { [ "$(sha1_of "$3")" = "$1" ] || ! is_true "$force"; }; then
-		return 0
+	if [ -e "$3" ]; then
+		dest_sum=$(sha1_of "$3")
+		{ [ "$dest_sum" = "$1" ] || ! is_true "$force"; } && return 0
 	fi
 	file_changed=true
 	in_check_mode || put_file "$@"
+	dest_sum=$1 # put_file checked the copy against it
 }
 
 mode_opt=$mode
@@ -105,10 +107,13 @@ copy_file() {
 			dest="$dest/$_drover_src_name"
 		fi ;;
 	esac
-	_dir=$(dirname "$dest")
-	[ -d "$_dir" ] || in_check_mode || drover_fail "Destination directory $_dir does not exist"
-	before=$(mktemp)
-	[ -f "$dest" ] && cp "$dest" "$before"
+	dir_of "$dest"
+	[ -d "$_dir_of" ] || in_check_mode || drover_fail "Destination directory $_dir_of does not exist"
+	before= # what dest held, only for --diff
+	if want_diff; then
+		before=$(mktemp)
+		[ -f "$dest" ] && cp "$dest" "$before"
+	fi
 	backup_file=
 	copy_one "$src_sum" "$from" "$dest"
 	mode=$(file_mode) attrs_changed=false
@@ -125,13 +130,13 @@ finish_file() {
 			_diff=", \"diff\": {\"before\": {\"path\": $(json_str "$dest")}, \"after\": {\"path\": $(json_str "$dest")}}"
 		fi
 	fi
-	rm -f "$before"
+	[ -z "$before" ] || rm -f "$before"
 	_changed=false
 	{ is_true "$file_changed" || is_true "$attrs_changed"; } && _changed=true
 	if in_check_mode && is_true "$file_changed"; then
 		drover_exit "{\"changed\": true$_diff}"
 	fi
-	_r="\"changed\": $_changed, \"dest\": $(json_str "$dest"), \"checksum\": \"$(sha1_of "$dest")\", $(path_info "$dest")"
+	_r="\"changed\": $_changed, \"dest\": $(json_str "$dest"), \"checksum\": \"$dest_sum\", $(path_info "$dest")"
 	if is_true "$file_changed"; then
 		_r="$_r, \"md5sum\": \"$(md5_of "$dest")\", \"src\": $(json_str "${_drover_src_label:-$src}")"
 		[ -n "$backup_file" ] && _r="$_r, \"backup_file\": $(json_str "$backup_file")"
