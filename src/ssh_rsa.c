@@ -160,6 +160,18 @@ static int is_name(const unsigned char *s, size_t len, const char *name)
 	return len == strlen(name) && !memcmp(s, name, len);
 }
 
+/* The OpenSSL cipher for a key protected by bcrypt, or NULL for others. */
+static const EVP_CIPHER *openssh_cipher(const struct openssh_hdr *h)
+{
+	if (!is_name(h->kdf, h->kdf_len, "bcrypt"))
+		return NULL;
+	if (is_name(h->cipher, h->cipher_len, "aes256-ctr"))
+		return EVP_aes_256_ctr();
+	if (is_name(h->cipher, h->cipher_len, "aes256-cbc"))
+		return EVP_aes_256_cbc();
+	return NULL;
+}
+
 /*
  * Decrypts the private section with the key and IV bcrypt_pbkdf derives
  * from the passphrase: aes256-ctr (ssh-keygen's default) or aes256-cbc.
@@ -172,17 +184,13 @@ static int openssh_decrypt(const struct openssh_hdr *h, const struct rd *enc,
 	struct rd opts = { h->kdfopts, h->kdfopts_len };
 	const unsigned char *salt;
 	unsigned char kiv[32 + 16];
-	const EVP_CIPHER *ciph = NULL;
+	const EVP_CIPHER *ciph;
 	EVP_CIPHER_CTX *ctx = NULL;
 	size_t salt_len;
 	uint32_t rounds;
 	int n = 0, fin = 0, r = -1;
 
-	if (is_name(h->cipher, h->cipher_len, "aes256-ctr"))
-		ciph = EVP_aes_256_ctr();
-	else if (is_name(h->cipher, h->cipher_len, "aes256-cbc"))
-		ciph = EVP_aes_256_cbc();
-	if (!ciph || !is_name(h->kdf, h->kdf_len, "bcrypt")) {
+	if (!(ciph = openssh_cipher(h))) {
 		buf_setf(err, "%s: an RSA key in OpenSSH format encrypted with %.*s (kdf %.*s) is "
 			 "not supported (only aes256-ctr and aes256-cbc with bcrypt); change it with: "
 			 "ssh-keygen -p -Z aes256-ctr -f %s", path, (int)h->cipher_len, h->cipher,

@@ -65,6 +65,17 @@ test_expect_success 'a playbook of several tasks runs with the encrypted RSA key
 	test "$(cat "$TRASH/enc-rsa-host1")" = two
 '
 
+test_expect_success 'on a terminal the passphrase is asked once for both hosts' '
+	command -v script >/dev/null || { echo "# no script(1): skipped"; return 0; }
+	{ sleep 1; printf "secret\n"; } |
+	HOME=$TRASH/home SSH_AUTH_SOCK= script -qec "env -u DROVER_KEY_PASSPHRASE \
+		$DROVER adhoc all -i $FLEET_INV --known-hosts $FLEET_KH -m ping -o \
+		--private-key $TRASH/rsa_ctr -e ansible_ssh_private_key_file=$TRASH/rsa_ctr" \
+		/dev/null >out 2>&1 &&
+	test $(grep -c "Enter passphrase for key .*rsa_ctr" out) -eq 1 &&
+	test $(grep -c "| SUCCESS" out) -eq 2
+'
+
 test_expect_success 'wrong passphrase: UNREACHABLE naming the key, exit 4' '
 	DROVER_KEY_PASSPHRASE=not-it test_expect_code 4 run_key all "$TRASH/rsa_ctr" >out 2>&1 &&
 	test $(grep -c "| UNREACHABLE" out) -eq 2 &&
