@@ -28,6 +28,7 @@ struct conn_defaults {
 	const char *become_user;   /* --become-user */
 	const char *become_method; /* --become-method: sudo (NULL) or su */
 	const char *become_password; /* -K, --become-password-file */
+	const char *key_passphrase;  /* DROVER_KEY_PASSPHRASE, for encrypted key files */
 };
 
 /*

@@ -18,8 +18,9 @@
  */
 
 /*
- * Loads the private key in the file at path (OpenSSH "openssh-key-v1"
- * without a cipher, or PEM: PKCS#1 or PKCS#8, encrypted with passphrase).
+ * Loads the private key in the file at path (OpenSSH "openssh-key-v1",
+ * clear or encrypted with passphrase by bcrypt + aes256-ctr/aes256-cbc, or
+ * PEM: PKCS#1 or PKCS#8, encrypted with passphrase).
  * Returns 1 with *out set (free with EVP_PKEY_free) for an RSA key, 0 if
  * the file holds no RSA key drover should handle (other key types are left
  * to libssh2), or -1 with a message naming path in err.

@@ -262,6 +262,8 @@ static int setup(struct cmd_opts *o, struct config *cfg)
 	cli_note_config(cfg, o->play.verbosity);
 	o->play.cfg = cfg;
 	o->play.conn.cfg = cfg;
+	/* No prompt here (yet): a play's encrypted key needs the variable. */
+	o->play.conn.key_passphrase = getenv("DROVER_KEY_PASSPHRASE");
 	if (!o->play.forks)
 		o->play.forks = cfg->forks > 0 ? cfg->forks : 25;
 	if (!o->play.task_timeout)

@@ -108,6 +108,7 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
 		json_object_set_new(conn, "port", json_integer(var_port(vars)));
 	set_if(conn, "user", var_str(vars, user) ?: d->user ?: d->cfg->remote_user);
 	set_if(conn, "password", var_str(vars, pass) ?: d->password);
+	set_if(conn, "key_passphrase", d->key_passphrase);
 	if (keyfile)
 		json_object_set_new(conn, "identity_files", json_pack("[s]", keyfile));
 	set_if(conn, "known_hosts", var_str(vars, kh) ?: d->known_hosts ?: d->cfg->known_hosts);

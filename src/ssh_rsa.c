@@ -1,6 +1,7 @@
 #include "ssh_rsa.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <openssl/pem.h>
 
 #include "base64.h"
+#include "bcrypt_pbkdf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -147,36 +149,137 @@ out:
 	return key;
 }
 
-static int load_openssh(const struct buf *blob, const char *path, EVP_PKEY **out,
-			struct buf *err)
+/* The header fields of an "openssh-key-v1" blob that say how it is protected. */
+struct openssh_hdr {
+	const unsigned char *cipher, *kdf, *kdfopts;
+	size_t cipher_len, kdf_len, kdfopts_len;
+};
+
+static int is_name(const unsigned char *s, size_t len, const char *name)
+{
+	return len == strlen(name) && !memcmp(s, name, len);
+}
+
+/* The OpenSSL cipher for a key protected by bcrypt, or NULL for others. */
+static const EVP_CIPHER *openssh_cipher(const struct openssh_hdr *h)
+{
+	if (!is_name(h->kdf, h->kdf_len, "bcrypt"))
+		return NULL;
+	if (is_name(h->cipher, h->cipher_len, "aes256-ctr"))
+		return EVP_aes_256_ctr();
+	if (is_name(h->cipher, h->cipher_len, "aes256-cbc"))
+		return EVP_aes_256_cbc();
+	return NULL;
+}
+
+/*
+ * Decrypts the private section with the key and IV bcrypt_pbkdf derives
+ * from the passphrase: aes256-ctr (ssh-keygen's default) or aes256-cbc.
+ * Returns 0 with the clear text in plain, or -1 with a message in err.
+ */
+static int openssh_decrypt(const struct openssh_hdr *h, const struct rd *enc,
+			   const char *path, const char *passphrase, struct buf *plain,
+			   struct buf *err)
+{
+	struct rd opts = { h->kdfopts, h->kdfopts_len };
+	const unsigned char *salt;
+	unsigned char kiv[32 + 16];
+	const EVP_CIPHER *ciph;
+	EVP_CIPHER_CTX *ctx = NULL;
+	size_t salt_len;
+	uint32_t rounds;
+	int n = 0, fin = 0, r = -1;
+
+	if (!(ciph = openssh_cipher(h))) {
+		buf_setf(err, "%s: an RSA key in OpenSSH format encrypted with %.*s (kdf %.*s) is "
+			 "not supported (only aes256-ctr and aes256-cbc with bcrypt); change it with: "
+			 "ssh-keygen -p -Z aes256-ctr -f %s", path, (int)h->cipher_len, h->cipher,
+			 (int)h->kdf_len, h->kdf, path);
+		return -1;
+	}
+	if (!passphrase || !*passphrase) {
+		buf_setf(err, "%s: cannot load the RSA key (no passphrase given)", path);
+		return -1;
+	}
+	if (rd_string(&opts, &salt, &salt_len) || rd_u32(&opts, &rounds) ||
+	    enc->left % 16 || enc->left > INT_MAX ||
+	    bcrypt_pbkdf(passphrase, strlen(passphrase), salt, salt_len, kiv, sizeof(kiv),
+			 rounds) < 0) {
+		buf_setf(err, "%s: not a valid OpenSSH private key", path);
+		goto out;
+	}
+	buf_grow(plain, enc->left + 16);
+	if (!(ctx = EVP_CIPHER_CTX_new()) ||
+	    !EVP_DecryptInit_ex(ctx, ciph, NULL, kiv, kiv + 32) ||
+	    !EVP_CIPHER_CTX_set_padding(ctx, 0) ||
+	    !EVP_DecryptUpdate(ctx, (unsigned char *)plain->buf, &n, enc->p, (int)enc->left) ||
+	    !EVP_DecryptFinal_ex(ctx, (unsigned char *)plain->buf + n, &fin)) {
+		buf_setf(err, "%s: cannot decrypt the RSA key", path);
+		goto out;
+	}
+	buf_setlen(plain, (size_t)n + (size_t)fin);
+	r = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	explicit_bzero(kiv, sizeof(kiv));
+	return r;
+}
+
+/* The blob's header up to the public and (maybe encrypted) private sections. */
+static int openssh_parse(const struct buf *blob, struct openssh_hdr *h, struct rd *pub,
+			 struct rd *priv)
 {
 	static const char magic[] = "openssh-key-v1"; /* with its NUL */
-	struct rd r = { (const unsigned char *)blob->buf, blob->len }, pub, priv;
-	const unsigned char *cipher, *s;
-	size_t cipher_len, len;
+	struct rd r = { (const unsigned char *)blob->buf, blob->len };
 	uint32_t nkeys;
 
 	if (r.left < sizeof(magic) || memcmp(r.p, magic, sizeof(magic)))
-		goto bad;
+		return -1;
 	r.p += sizeof(magic);
 	r.left -= sizeof(magic);
-	if (rd_string(&r, &cipher, &cipher_len) || rd_string(&r, &s, &len) ||
-	    rd_string(&r, &s, &len) || rd_u32(&r, &nkeys) || nkeys != 1 ||
-	    rd_string(&r, &pub.p, &pub.left) || rd_string(&r, &priv.p, &priv.left))
+	if (rd_string(&r, &h->cipher, &h->cipher_len) || rd_string(&r, &h->kdf, &h->kdf_len) ||
+	    rd_string(&r, &h->kdfopts, &h->kdfopts_len) || rd_u32(&r, &nkeys) || nkeys != 1 ||
+	    rd_string(&r, &pub->p, &pub->left) || rd_string(&r, &priv->p, &priv->left))
+		return -1;
+	return 0;
+}
+
+static int load_openssh(const struct buf *blob, const char *path, const char *passphrase,
+			EVP_PKEY **out, struct buf *err)
+{
+	struct openssh_hdr h;
+	struct rd pub, priv;
+	struct buf plain = BUF_INIT;
+	uint32_t c1, c2;
+	int r = -1;
+
+	if (openssh_parse(blob, &h, &pub, &priv) < 0)
 		goto bad;
 	if (!rd_is(&pub, "ssh-rsa"))
 		return 0; /* ed25519, ecdsa: libssh2 signs those well */
-	if (cipher_len != 4 || memcmp(cipher, "none", 4)) {
-		buf_setf(err, "%s: an encrypted RSA key in OpenSSH format is not supported "
-			 "(its bcrypt KDF); convert it to PEM with: ssh-keygen -p -m PEM -f %s",
-			 path, path);
-		return -1;
+	if (!is_name(h.cipher, h.cipher_len, "none")) {
+		if (openssh_decrypt(&h, &priv, path, passphrase, &plain, err) < 0)
+			goto out;
+		priv.p = (const unsigned char *)plain.buf;
+		priv.left = plain.len;
+		/* Equal check words are how a right passphrase shows. */
+		if (rd_u32(&priv, &c1) || rd_u32(&priv, &c2) || c1 != c2) {
+			buf_setf(err, "%s: cannot load the RSA key (wrong passphrase)", path);
+			goto out;
+		}
+		priv.p -= 8;
+		priv.left += 8;
 	}
-	if ((*out = openssh_rsa_private(&priv)))
-		return 1;
+	if ((*out = openssh_rsa_private(&priv))) {
+		r = 1;
+		goto out;
+	}
 bad:
 	buf_setf(err, "%s: not a valid OpenSSH private key", path);
-	return -1;
+out:
+	explicit_bzero(plain.buf, plain.len);
+	buf_release(&plain);
+	return r;
 }
 
 static int pem_pass(char *out, int size, int rwflag, void *u)
@@ -231,7 +334,7 @@ int ssh_rsa_load_text(const char *text, size_t len, const char *path, const char
 		buf_setf(err, "%s: not a valid OpenSSH private key", path);
 		r = -1;
 	} else {
-		r = load_openssh(&blob, path, out, err);
+		r = load_openssh(&blob, path, passphrase, out, err);
 	}
 	explicit_bzero(blob.buf, blob.len);
 	buf_release(&blob);
