@@ -71,14 +71,33 @@ test_expect_success 'absent removes, then no change; check mode removes nothing'
 	test_grep "^host1 | SUCCESS => {\"changed\": false" out
 '
 
+# Ansible's dnf module runs on the host with python3-dnf (Debian's dnf is
+# built on it): the same changed/failed answers. (Few calls: each is slow.)
+test_expect_success 'Ansible agrees on changed and on the missing package' '
+	if ! fleet_exec 1 "/usr/bin/python3 -c \"import dnf\"" 2>/dev/null; then
+		echo "# python3-dnf missing: comparison skipped"
+		adhoc host1 -m dnf -a "name=drover-web-1.0" -o >/dev/null
+		return 0
+	fi &&
+	ansible() {
+		ANSIBLE_CONFIG=$FLEET/ansible.cfg command ansible "$@"
+	} &&
+	ansible host1 -m dnf -a "name=drover-web-1.0" -o >a1 &&
+	test_grep "^host1 | CHANGED" a1 &&
+	echo drover-web-1.0-1.noarch >expect && rpmq drover-web >actual && test_cmp expect actual &&
+	adhoc host1 -m dnf -a "name=drover-web-1.0" -o >d2 &&
+	test_grep "^host1 | SUCCESS" d2 &&
+	test_must_fail ansible host1 -m dnf -a "name=no-such-package" -o >a5 &&
+	test_grep "No package no-such-package available." a5
+'
+
 test_expect_success "name='*' state=latest upgrades every package" '
-	adhoc host1 -m dnf -a "name=drover-web-1.0" -o >out &&
+	echo drover-web-1.0-1.noarch >expect && rpmq drover-web >actual && test_cmp expect actual &&
 	adhoc host1 -m dnf -a "name=* state=latest" -o >out &&
 	test_grep "^host1 | CHANGED" out &&
 	echo drover-web-1.1-1.noarch >expect && rpmq drover-web >actual && test_cmp expect actual &&
 	adhoc host1 -m dnf -a "name=* state=latest" -o >out &&
-	test_grep "^host1 | SUCCESS => {\"changed\": false" out &&
-	adhoc host1 -m dnf -a "name=drover-web,drover-newdep state=absent" -o >out
+	test_grep "^host1 | SUCCESS => {\"changed\": false" out
 '
 
 test_expect_success 'a missing package and bad arguments fail clearly' '
@@ -90,34 +109,7 @@ test_expect_success 'a missing package and bad arguments fail clearly' '
 	test_grep "one of the following is required: name, pkg, update_cache, autoremove" out &&
 	test_expect_code 2 adhoc host1 -m dnf -a "name=drover-web use_backend=zypper" -o >out &&
 	test_grep "value of use_backend must be one of: auto, dnf, yum, got: zypper" out &&
-	test_must_fail rpmq drover-web
-'
-
-# Ansible's dnf module runs on the host with python3-dnf (Debian's dnf is
-# built on it): the same changed/failed answers.
-test_expect_success 'Ansible agrees on changed and on the missing package' '
-	if ! fleet_exec 1 "/usr/bin/python3 -c \"import dnf\"" 2>/dev/null; then
-		echo "# python3-dnf missing: comparison skipped"; return 0
-	fi &&
-	ansible() {
-		ANSIBLE_CONFIG=$FLEET/ansible.cfg command ansible "$@"
-	} &&
-	ansible host1 -m dnf -a "name=drover-web-1.0" -o >a1 &&
-	test_grep "^host1 | CHANGED" a1 &&
-	ansible host1 -m dnf -a "name=drover-web-1.0" -o >a2 &&
-	test_grep "^host1 | SUCCESS" a2 &&
-	adhoc host1 -m dnf -a "name=drover-web-1.0" -o >d2 &&
-	test_grep "^host1 | SUCCESS" d2 &&
-	ansible host1 -m dnf -a "name=drover-web state=latest" -o >a3 &&
-	test_grep "^host1 | CHANGED" a3 &&
-	echo drover-web-1.1-1.noarch >expect && rpmq drover-web >actual && test_cmp expect actual &&
-	adhoc host1 -m dnf -a "name=drover-web state=latest" -o >d3 &&
-	test_grep "^host1 | SUCCESS" d3 &&
-	ansible host1 -m dnf -a "name=drover-web,drover-newdep state=absent" -o >a4 &&
-	test_grep "^host1 | CHANGED" a4 &&
-	test_must_fail rpmq drover-web &&
-	test_must_fail ansible host1 -m dnf -a "name=no-such-package" -o >a5 &&
-	test_grep "No package no-such-package available." a5
+	test_must_fail rpmq no-such-package
 '
 
 test_done
