@@ -3,9 +3,11 @@
 # description: Serves the dnf and yum modules: uses dnf where the host has
 #   it, else yum. Installed packages are asked of rpm, so present and absent
 #   change only what needs it; latest asks `check-update` whether a package
-#   has a newer version. Check mode predicts from the same questions.
-#   UNTESTED: drover's test hosts are Debian; this is a best effort with
-#   the same interface as apt (name, state, update_cache, autoremove).
+#   has a newer version; name='*' with latest upgrades every package.
+#   Check mode predicts from the same questions. Tested (t0408) with
+#   Debian's dnf 4 on an isolated host and a local repository.
+#   Difference: dnf 4 installs an older NAME-VERSION by downgrading, so
+#   allow_downgrade is accepted but does not refuse a downgrade.
 # option: name type=list  Packages (NAME, NAME-VERSION, or a path/URL to an rpm);
 #   pkg is the old name.
 # option: pkg type=list  Old name of name.
@@ -19,11 +21,15 @@
 # option: enablerepo type=list  Repositories to enable for this run.
 # option: disablerepo type=list  Repositories to disable for this run.
 # option: use_backend type=str default=auto  auto, dnf or yum.
+# option: allow_downgrade type=bool default=false  Accepted for Ansible's
+#   playbooks (dnf 4 downgrades to a NAME-VERSION anyway).
 # example: drover adhoc el -i hosts -m dnf -a 'name=httpd state=latest'
 
 check=${_ansible_check_mode:-false}
 LC_ALL=C
 export LC_ALL
+# Names such as '*' are for dnf, not for the shell.
+set -f
 
 case $use_backend in
 auto) if command -v dnf >/dev/null 2>&1; then tool=dnf; else tool=yum; fi ;;
@@ -67,7 +73,12 @@ run() {
 	changed=true
 	[ "$check" = true ] && return 0
 	_e=$(mktemp) || drover_fail "cannot create a temporary file"
-	_o=$("$tool" "$@" 2>"$_e") || { _m=$(cat "$_e"); rm -f "$_e"; drover_fail "$tool $* failed: $_m"; }
+	_o=$("$tool" "$@" 2>"$_e") || {
+		_m=$(sed -n 's/^Error: Unable to find a match: \(.*\)/No package \1 available./p' "$_e")
+		[ -n "$_m" ] || _m=$(cat "$_e")
+		rm -f "$_e"
+		drover_fail "$tool $* failed: $_m"
+	}
 	out="$out$_o
 "
 	err="$err$(cat "$_e")"
@@ -82,10 +93,15 @@ want=
 upgrade=
 for p in $names; do
 	case $state in
-	present) rpm -q --whatprovides "$p" >/dev/null 2>&1 || want="$want $p" ;;
+	present)
+		rpm -q "$p" >/dev/null 2>&1 || rpm -q --whatprovides "$p" >/dev/null 2>&1 ||
+			want="$want $p" ;;
 	absent) rpm -q "$p" >/dev/null 2>&1 && want="$want $p" ;;
 	latest)
-		if ! rpm -q "$p" >/dev/null 2>&1; then
+		if [ "$p" = '*' ]; then
+			"$tool" -q check-update >/dev/null 2>&1
+			[ $? -eq 100 ] && upgrade="$upgrade $p"
+		elif ! rpm -q "$p" >/dev/null 2>&1; then
 			want="$want $p"
 		else
 			# check-update exits 100 when there is a newer version
@@ -99,7 +115,11 @@ if [ "$state" = absent ]; then
 	[ -z "$want" ] || run "$@" remove $want
 else
 	[ -z "$want" ] || run "$@" install $want
-	[ -z "$upgrade" ] || run "$@" upgrade $upgrade
+	if [ "$upgrade" = ' *' ]; then
+		run "$@" upgrade
+	elif [ -n "$upgrade" ]; then
+		run "$@" upgrade $upgrade
+	fi
 fi
 want="$want$upgrade"
 if [ "$autoremove" = true ]; then
@@ -109,4 +129,6 @@ if [ "$autoremove" = true ]; then
 		run "$@" autoremove
 	fi
 fi
-drover_exit "{\"changed\": $changed, \"msg\": \"\", \"rc\": 0, \"results\": [$(json_str "${want# }")], \"stdout\": $(json_str "$out"), \"stderr\": $(json_str "$err")}"
+results=
+[ -z "$want" ] || results=$(json_str "${want# }")
+drover_exit "{\"changed\": $changed, \"msg\": \"\", \"rc\": 0, \"results\": [$results], \"stdout\": $(json_str "$out"), \"stderr\": $(json_str "$err")}"

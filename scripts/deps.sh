@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc make pkg-config libssh2-1-dev libyaml-dev libssl-dev libpcre2-dev
 libjansson-dev libsqlite3-dev libcrypt-dev libcmocka-dev openssh-server openssh-client
 ansible-core time procps iproute2 sudo libxml2-utils sqlite3 jq cron curl git zip unzip
-xz-utils busybox libc6-dev"
+xz-utils busybox libc6-dev dnf rpm createrepo-c"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
