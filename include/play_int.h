@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "keypass.h"
 #include "output.h"
 #include "play.h"
 
@@ -50,6 +51,7 @@ struct run {
 	int interrupted;
 	int failed_setup;           /* a play could not start (bad vars_files, pattern) */
 	char omit[64];              /* the omit placeholder */
+	struct keypass keys;        /* passphrases of encrypted key files */
 };
 
 /* One play. */

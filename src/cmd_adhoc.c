@@ -17,6 +17,7 @@
 #include "executor.h"
 #include "extravars.h"
 #include "inventory.h"
+#include "keypass.h"
 #include "kv.h"
 #include "module.h"
 #include "output.h"
@@ -75,10 +76,7 @@ struct adhoc_run {
 	json_t *args;           /* the checked module arguments */
 	int diff;               /* print the modules' diffs */
 	size_t failed, unreachable;
-	char *checked_key;      /* the key file last checked for a passphrase */
-	int key_encrypted;      /* ... and whether it needs one */
-	char *key_passphrase;   /* asked for at most once per run */
-	int asked_passphrase;
+	struct keypass keys;    /* passphrases of encrypted key files */
 };
 
 static const char usage_text[] =
@@ -365,36 +363,6 @@ static json_t *module_args(const struct module *m, const struct adhoc_opts *o, s
 }
 
 /*
- * An encrypted key file needs its passphrase: DROVER_KEY_PASSPHRASE, or
- * asked once on the terminal. It reaches libssh2 inside the job, never an
- * argv or a host.
- */
-static void add_key_passphrase(struct adhoc_run *run, json_t *conn)
-{
-	const char *key = json_string_value(json_array_get(json_object_get(conn, "identity_files"), 0));
-	const char *env = getenv("DROVER_KEY_PASSPHRASE");
-	char *prompt;
-
-	if (!key)
-		return;
-	if (!run->checked_key || strcmp(run->checked_key, key)) {
-		free(run->checked_key);
-		run->checked_key = xstrdup(key);
-		run->key_encrypted = ssh_key_encrypted(key);
-	}
-	if (!run->key_encrypted)
-		return;
-	if (!env && !run->asked_passphrase) {
-		run->asked_passphrase = 1;
-		prompt = xasprintf("Enter passphrase for key '%s': ", key);
-		run->key_passphrase = prompt_secret(prompt);
-		free(prompt);
-	}
-	if (env || run->key_passphrase)
-		json_object_set_new(conn, "key_passphrase", json_string(env ? env : run->key_passphrase));
-}
-
-/*
  * Jobs are kept as JSON text: a thousand hosts' jobs then cost a fraction
  * of what as many jansson objects would.
  */
@@ -414,7 +382,7 @@ static int make_jobs(struct adhoc_run *run, const struct inventory *inv, const s
 			r = EXIT_ERROR;
 			break;
 		}
-		add_key_passphrase(run, json_object_get(job, "conn"));
+		keypass_add(&run->keys, json_object_get(job, "conn"));
 		report_add_secret(run->report, json_string_value(json_object_get(
 			json_object_get(job, "conn"), "password")));
 		report_add_secret(run->report, json_string_value(json_object_get(
@@ -655,11 +623,7 @@ finish:
 	r = runopts_end(&o->run, run.report, r);
 out:
 	report_free(run.report);
-	free(run.checked_key);
-	if (run.key_passphrase) {
-		explicit_bzero(run.key_passphrase, strlen(run.key_passphrase));
-		free(run.key_passphrase);
-	}
+	keypass_release(&run.keys);
 	free(run.hosts);
 	inventory_free(inv);
 	return r;

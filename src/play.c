@@ -1061,6 +1061,7 @@ static void run_release(struct run *run)
 		free(hs);
 	}
 	free(run->hosts);
+	keypass_release(&run->keys);
 	json_decref(run->session_keys);
 }
 

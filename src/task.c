@@ -360,7 +360,7 @@ static json_t *conn_for(struct task_run *t, json_t *vars, struct buf *err)
 	struct jinja_ctx c = ctx_of(t, vars);
 	json_t *dv = kw(t, "delegate_to"), *who = NULL, *conn_vars = vars, *fake = NULL, *conn, *v;
 	struct host *dh;
-	const char *name;
+	const char *name, *pass;
 
 	if ((v = kw(t, "remote_user")) && json_is_string(v))
 		d.user = json_string_value(v);
@@ -380,6 +380,8 @@ static json_t *conn_for(struct task_run *t, json_t *vars, struct buf *err)
 		}
 	}
 	conn = connvars_build(conn_vars, &d, err);
+	if (conn && (pass = keypass_add(&run->keys, conn)) && run->o->report)
+		report_add_secret(run->o->report, pass);
 	json_decref(fake);
 	json_decref(who);
 	return conn;

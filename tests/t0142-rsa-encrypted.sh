@@ -76,6 +76,19 @@ test_expect_success 'on a terminal the passphrase is asked once for both hosts' 
 	test $(grep -c "| SUCCESS" out) -eq 2
 '
 
+test_expect_success 'drover play asks for the passphrase once on a terminal too' '
+	rm -f "$TRASH/enc-rsa-host1" "$TRASH/enc-rsa-host2" &&
+	HOME=$TRASH/home SSH_AUTH_SOCK= TYPEIN_ANSWER=secret python3 "$TEST_DIR/helpers/typein.py" \
+		"Enter passphrase for key" env -u DROVER_KEY_PASSPHRASE "$DROVER" play play.yml \
+		-i "$FLEET_INV" --known-hosts "$FLEET_KH" --private-key "$TRASH/rsa_ctr" \
+		-e "ansible_ssh_private_key_file=$TRASH/rsa_ctr" -e "drover_test_dir=$TRASH" \
+		>out 2>&1 &&
+	test $(grep -c "Enter passphrase for key .*rsa_ctr" out) -eq 1 &&
+	test_grep "host2 .*ok=2 .*changed=2" out &&
+	test_grep -v secret out &&
+	test "$(cat "$TRASH/enc-rsa-host2")" = two
+'
+
 test_expect_success 'wrong passphrase: UNREACHABLE naming the key, exit 4' '
 	DROVER_KEY_PASSPHRASE=not-it test_expect_code 4 run_key all "$TRASH/rsa_ctr" >out 2>&1 &&
 	test $(grep -c "| UNREACHABLE" out) -eq 2 &&
