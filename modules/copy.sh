@@ -26,6 +26,8 @@
 # option: remote_src type=bool default=false  src is a file on the host.
 # option: follow type=bool default=false  Follow a dest that is a link.
 # option: local_follow type=bool default=true  Follow links in src (always).
+# option: decrypt type=bool default=true  Decrypt a vault-encrypted src on
+#   the controller (with the run's vault passwords) before sending it.
 # option: checksum type=str  Expected SHA-1 of src; a mismatch fails.
 # example: drover adhoc web -i hosts -m copy -a 'src=motd dest=/etc/motd mode=0644'
 # example: drover adhoc web -i hosts -m copy -a 'content="ok\n" dest=/srv/health'

@@ -439,6 +439,11 @@ static json_t *build_job(struct task_run *t, struct hexec *hx, json_t *args, str
 									 t->pr->run->o->diff)));
 	if (!(checked = module_check_args(t->mod, args, err)))
 		return NULL;
+	if (!strcmp(t->mod->script ?: "", "copy") &&
+	    transfer_decrypt_copy(checked, t->pr->run->o->vault, err) < 0) {
+		json_decref(checked);
+		return NULL;
+	}
 	add_environment(t, hx->vars, checked);
 	if (!(conn = conn_for(t, hx->vars, err))) {
 		json_decref(checked);

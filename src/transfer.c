@@ -14,6 +14,7 @@
 #include "base64.h"
 #include "jsonutil.h"
 #include "strvec.h"
+#include "vault.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -207,6 +208,33 @@ static int prepare_src(json_t *args, const char *src, struct buf *err)
 		return -1;
 	}
 	return S_ISDIR(st.st_mode) ? prepare_dir(args, src, err) : prepare_file(args, src, &st, err);
+}
+
+/* base64 of "$ANSIBLE_VAULT;": a vault file is recognized without decoding it all */
+#define VAULT_B64_PREFIX "JEFOU0lCTEVfVkFVTFQ7"
+
+int transfer_decrypt_copy(json_t *args, const struct vault_secrets *s, struct buf *err)
+{
+	const char *b64 = arg_str(args, "_drover_data_b64"), *src = arg_str(args, "src");
+	struct buf data = BUF_INIT, plain = BUF_INIT;
+	int r = 0;
+
+	if (!b64 || !src || strncmp(b64, VAULT_B64_PREFIX, strlen(VAULT_B64_PREFIX)) ||
+	    strcmp(arg_str(args, "_drover_kind") ?: "", "file") ||
+	    json_is_false(json_object_get(args, "decrypt")))
+		return 0;
+	if (base64_decode(&data, b64, strlen(b64)) == 0 && vault_is_encrypted(data.buf, data.len)) {
+		if (!s || vault_decrypt(data.buf, data.len, s, src, &plain, NULL, err) < 0) {
+			if (!s)
+				buf_setf(err, "A vault password must be given to decrypt %s", src);
+			r = -1;
+		} else {
+			set_data(args, plain.buf, plain.len);
+		}
+	}
+	vault_buf_wipe(&plain);
+	buf_release(&data);
+	return r;
 }
 
 int transfer_prepare_copy(json_t *args, struct buf *err)

@@ -38,4 +38,32 @@ test_expect_success 'a wrong password fails the same way' '
 	test_path_is_missing n/host1.secret
 '
 
+test_expect_success 'copy src= of a vaulted file sends its plaintext (decrypt=no: as is)' '
+	printf "vaulted file body\n" >plain.txt &&
+	"$DROVER" vault encrypt --vault-password-file "$V/pass" --output secret.txt plain.txt &&
+	head -c 15 secret.txt | grep -q "^\$ANSIBLE_VAULT;" &&
+	cat >copy.yml <<-EOF &&
+	- hosts: host1
+	  gather_facts: false
+	  tasks:
+	    - copy: {src: "$TRASH/secret.txt", dest: "$TRASH/c1.txt"}
+	    - copy: {src: "$TRASH/secret.txt", dest: "$TRASH/c2.txt", decrypt: false}
+	EOF
+	play copy.yml --vault-password-file "$V/pass" >out 2>&1 &&
+	test_cmp plain.txt c1.txt &&
+	test_cmp secret.txt c2.txt &&
+	"$DROVER" adhoc host1 -i "$FLEET_INV" --known-hosts "$FLEET_KH" --vault-password-file "$V/pass" \
+		-m copy -a "src=$TRASH/secret.txt dest=$TRASH/c3.txt" >out 2>&1 &&
+	test_cmp plain.txt c3.txt &&
+	test_expect_code 2 play copy.yml >out 2>&1 &&
+	test_grep "secret.txt" out &&
+	if command -v ansible-playbook >/dev/null; then
+		rm -f c1.txt c2.txt &&
+		ANSIBLE_CONFIG=$FLEET/ansible.cfg ansible-playbook -i "$FLEET_INV" copy.yml \
+			--vault-password-file "$V/pass" >ref 2>&1 &&
+		test_cmp plain.txt c1.txt &&
+		test_cmp secret.txt c2.txt
+	fi
+'
+
 test_done
