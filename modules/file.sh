@@ -131,11 +131,13 @@ $_todo"
 	esac
 	attrs "$path"
 	if is_true "$recurse"; then
-		find "$path" -mindepth 1 >"${TMPDIR:-/tmp}/.drover_tree_$$"
+		# a fresh private file: no predictable name in a shared /tmp
+		_tree=$(mktemp) || drover_fail "cannot create a temporary file"
+		find "$path" -mindepth 1 >"$_tree"
 		while IFS= read -r _f; do
 			attrs "$_f"
-		done <"${TMPDIR:-/tmp}/.drover_tree_$$"
-		rm -f "${TMPDIR:-/tmp}/.drover_tree_$$"
+		done <"$_tree"
+		rm -f "$_tree"
 	fi
 	done_with path
 }
