@@ -12,7 +12,8 @@
 # (FLEET_PORT 2222, 2223, ...) and trash folder; -v runs them in turn.
 # Only the first pass compares with real Ansible (TEST_NO_REFERENCE=1 for
 # the others): the comparisons are about behaviour, the sanitizer pass
-# about memory.
+# about memory. TEST_SHARDS=N splits each binary's pass into N streams
+# (every Nth file), all run at the same time, each with its own port.
 #
 #   sh tests/run.sh ./drover build-san/drover
 #   TESTS='t0000-fleet.sh t0100-*.sh' sh tests/run.sh ./drover
@@ -29,10 +30,11 @@ if [ $# -eq 0 ]; then
 	exit 2
 fi
 
-# run_pass INDEX BIN: every test file with BIN; result lines on stdout, and
+# run_pass INDEX BIN [SHARD]: every test file with BIN (with SHARD, only
+# every $TEST_SHARDS-th file from that one); result lines on stdout, and
 # "PASS FAIL SKIP failed-files" in $TEST_DIR/trash/pass-INDEX.totals.
 run_pass() {
-	idx=$1 bin=$2
+	idx=$1 bin=$2 shard=${3:-0} nth=0
 	total_pass=0 total_fail=0 total_skip=0
 	failed_files=
 	case $bin in
@@ -47,6 +49,8 @@ run_pass() {
 	tag=$(echo "$bin" | sed 's|^\./||; s|[/ ]|_|g')
 	for t in $TEST_DIR/${TESTS:-t[0-9]*.sh}; do
 		[ -f "$t" ] || continue
+		nth=$((nth + 1))
+		[ $(((nth - 1) % shards)) -eq "$shard" ] || continue
 		run_file "$t"
 	done
 	echo "$total_pass $total_fail $total_skip$failed_files" >"$TEST_DIR/trash/pass-$idx.totals"
@@ -94,18 +98,26 @@ run_file() {
 }
 
 mkdir -p "$TEST_DIR/trash"
-idx=0
+shards=${TEST_SHARDS:-1}
+[ $verbose = 1 ] && shards=1
+idx=0 nbin=0
 pids=
 for bin in "$@"; do
-	if [ $verbose = 1 ] || [ $# -eq 1 ]; then
+	if [ $verbose = 1 ] || { [ $# -eq 1 ] && [ "$shards" -eq 1 ]; }; then
 		run_pass $idx "$bin"
-	else
-		( export FLEET_PORT=$((2222 + idx))
-		  [ $idx -gt 0 ] && export TEST_TRASH_TAG=$idx TEST_NO_REFERENCE=1
-		  run_pass $idx "$bin" >"$TEST_DIR/trash/pass-$idx.out" ) &
-		pids="$pids $!"
+		idx=$((idx + 1))
+		continue
 	fi
-	idx=$((idx + 1))
+	k=0
+	while [ $k -lt "$shards" ]; do
+		( export FLEET_PORT=$((2222 + idx))
+		  [ $idx -gt 0 ] && export TEST_TRASH_TAG=$idx
+		  [ $nbin -gt 0 ] && export TEST_NO_REFERENCE=1
+		  run_pass $idx "$bin" $k >"$TEST_DIR/trash/pass-$idx.out" ) &
+		pids="$pids $!"
+		idx=$((idx + 1)) k=$((k + 1))
+	done
+	nbin=$((nbin + 1))
 done
 for pid in $pids; do
 	wait "$pid"
