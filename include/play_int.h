@@ -52,6 +52,7 @@ struct run {
 	int failed_setup;           /* a play could not start (bad vars_files, pattern) */
 	char omit[64];              /* the omit placeholder */
 	struct keypass keys;        /* passphrases of encrypted key files */
+	json_t *copy_plain;         /* vaulted copy sources, decrypted once (transfer.h) */
 };
 
 /* One play. */

@@ -26,11 +26,14 @@ int transfer_prepare_copy(json_t *args, struct buf *err);
 /*
  * copy src= of a vault-encrypted file: the file's plaintext is what goes
  * to the host (unless decrypt=no), as Ansible's copy does. Runs after
- * transfer_prepare_copy; s may be NULL (no vault passwords). Returns 0, or
- * -1 with err naming the file when it cannot be decrypted.
+ * transfer_prepare_copy; s may be NULL (no vault passwords). cache (an
+ * object, or NULL) keeps what was decrypted by the ciphertext's checksum,
+ * so a task's hosts decrypt a file once. Returns 0, or -1 with err naming
+ * the file when it cannot be decrypted.
  */
 struct vault_secrets;
-int transfer_decrypt_copy(json_t *args, const struct vault_secrets *s, struct buf *err);
+int transfer_decrypt_copy(json_t *args, const struct vault_secrets *s, json_t *cache,
+			  struct buf *err);
 
 /*
  * fetch: after the module ran on inventory_hostname with args (checked

@@ -360,7 +360,7 @@ static json_t *module_args(const struct module *m, const struct adhoc_opts *o, s
 	args = module_check_args(m, parsed, err);
 	json_decref(parsed);
 	if (args && !strcmp(m->script ?: "", "copy") &&
-	    transfer_decrypt_copy(args, &o->vault, err) < 0) {
+	    transfer_decrypt_copy(args, &o->vault, NULL, err) < 0) {
 		json_decref(args);
 		args = NULL;
 	}

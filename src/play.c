@@ -1005,6 +1005,7 @@ static void run_init(struct run *run, struct inventory *inv, struct executor *ex
 	run->inv = inv;
 	run->ex = ex;
 	run->session_keys = json_object();
+	run->copy_plain = json_object();
 	output_init(&run->out, stdout, o->verbosity, o->one_line);
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		BUG("no random bytes");
@@ -1062,6 +1063,7 @@ static void run_release(struct run *run)
 	}
 	free(run->hosts);
 	keypass_release(&run->keys);
+	json_decref(run->copy_plain);
 	json_decref(run->session_keys);
 }
 

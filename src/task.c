@@ -440,7 +440,8 @@ static json_t *build_job(struct task_run *t, struct hexec *hx, json_t *args, str
 	if (!(checked = module_check_args(t->mod, args, err)))
 		return NULL;
 	if (!strcmp(t->mod->script ?: "", "copy") &&
-	    transfer_decrypt_copy(checked, t->pr->run->o->vault, err) < 0) {
+	    transfer_decrypt_copy(checked, t->pr->run->o->vault, t->pr->run->copy_plain,
+				  err) < 0) {
 		json_decref(checked);
 		return NULL;
 	}

@@ -213,16 +213,34 @@ static int prepare_src(json_t *args, const char *src, struct buf *err)
 /* base64 of "$ANSIBLE_VAULT;": a vault file is recognized without decoding it all */
 #define VAULT_B64_PREFIX "JEFOU0lCTEVfVkFVTFQ7"
 
-int transfer_decrypt_copy(json_t *args, const struct vault_secrets *s, struct buf *err)
+/* What set_data wrote, to be cached. New reference. */
+static json_t *data_fields(json_t *args)
+{
+	return json_pack("{s:O, s:O, s:O}", "_drover_data_b64",
+			 json_object_get(args, "_drover_data_b64"), "_drover_src_sha1",
+			 json_object_get(args, "_drover_src_sha1"), "_drover_src_size",
+			 json_object_get(args, "_drover_src_size"));
+}
+
+int transfer_decrypt_copy(json_t *args, const struct vault_secrets *s, json_t *cache,
+			  struct buf *err)
 {
 	const char *b64 = arg_str(args, "_drover_data_b64"), *src = arg_str(args, "src");
+	const char *sum = arg_str(args, "_drover_src_sha1");
 	struct buf data = BUF_INIT, plain = BUF_INIT;
+	char key[48]; /* the ciphertext's checksum: set_data replaces sum's string */
+	json_t *hit;
 	int r = 0;
 
-	if (!b64 || !src || strncmp(b64, VAULT_B64_PREFIX, strlen(VAULT_B64_PREFIX)) ||
+	if (!b64 || !src || !sum || strncmp(b64, VAULT_B64_PREFIX, strlen(VAULT_B64_PREFIX)) ||
 	    strcmp(arg_str(args, "_drover_kind") ?: "", "file") ||
 	    json_is_false(json_object_get(args, "decrypt")))
 		return 0;
+	snprintf(key, sizeof(key), "%s", sum);
+	if (cache && (hit = json_object_get(cache, key))) {
+		json_object_update(args, hit);
+		return 0;
+	}
 	if (base64_decode(&data, b64, strlen(b64)) == 0 && vault_is_encrypted(data.buf, data.len)) {
 		if (!s || vault_decrypt(data.buf, data.len, s, src, &plain, NULL, err) < 0) {
 			if (!s)
@@ -230,6 +248,8 @@ int transfer_decrypt_copy(json_t *args, const struct vault_secrets *s, struct bu
 			r = -1;
 		} else {
 			set_data(args, plain.buf, plain.len);
+			if (cache)
+				json_object_set_new(cache, key, data_fields(args));
 		}
 	}
 	vault_buf_wipe(&plain);

@@ -82,8 +82,21 @@ FLEET=
 FLEET_INV= FLEET_KH= FLEET_KEY=
 test_count=0 test_passed=0 test_failed=0 test_skipped=0 test_known_broken=0
 
+# A test's own HTTP server on this machine (the hosts share its network):
+# http_port prints a port distinct per fleet net and per test stream; the
+# test puts the server's pid in SERVER_PID, and the cleanup stops it.
+SERVER_PID=
+http_port() {
+	echo $((18000 + FLEET_NET * 10 + ${FLEET_PORT:-2222} - 2222))
+}
+server_stop() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+
 # Run by the EXIT trap and by test_done: stop the fleet, tidy up.
 test_cleanup_() {
+	server_stop
 	fleet_down
 }
 trap 'test_cleanup_' EXIT

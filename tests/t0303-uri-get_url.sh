@@ -17,14 +17,8 @@ print(json.dumps(json.load(open(sys.argv[1]))['plays'][0]['tasks'][0]['hosts'][s
 " "$1" "$2"
 }
 
-PORT=$((18000 + FLEET_NET * 10 + ${FLEET_PORT:-2222} - 2222))  # distinct per fleet net and per pass
+PORT=$(http_port)
 URL=http://127.0.0.1:$PORT
-SERVER_PID=
-server_stop() {
-	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
-}
-trap 'server_stop; test_cleanup_' EXIT
 
 cat >server.py <<'PY'
 import base64, json, os, sys

@@ -117,15 +117,9 @@ test_expect_success 'the records: the failed health check is "rescued", the roll
 '
 
 # A health check by URL, served from this machine (the hosts share its
-# network). The port is distinct per fleet net and per pass of tests/run.sh.
-PORT=$((18000 + FLEET_NET * 10 + ${FLEET_PORT:-2222} - 2222))
+# network), on a port of its own (lib.sh's http_port).
+PORT=$(http_port)
 URL=http://127.0.0.1:$PORT
-SERVER_PID=
-server_stop() {
-	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
-}
-trap 'server_stop; test_cleanup_' EXIT
 cat >server.py <<'PY'
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer

@@ -48,16 +48,8 @@ build() { # name version depends
 	dpkg-deb --root-owner-group -Zgzip -b "$root" "$DIR/${1}_${2}_all.deb" >/dev/null
 }
 
-for spec in "$@"; do
-	case $spec in *=*) ;; *) die "bad SPEC '$spec' (want NAME=VERSION[,DEPENDS])" ;; esac
-	name=${spec%%=*}
-	rest=${spec#*=}
-	version=${rest%%,*}
-	deps=
-	case $rest in *,*) deps=${rest#*,} ;; esac
-	[ -n "$name" ] && [ -n "$version" ] || die "bad SPEC '$spec'"
-	build "$name" "$version" "$deps"
-done
+. "$(dirname "$0")/pkgspec.sh"
+build_specs "$@"
 
 # The index: each package's control fields plus where and what it is.
 cd "$DIR"

@@ -56,15 +56,7 @@ build() { # name version requires
 		"$spec" >"$work/log" 2>&1 || { cat "$work/log" >&2; die "rpmbuild of $1 $2 failed"; }
 }
 
-for spec in "$@"; do
-	case $spec in *=*) ;; *) die "bad SPEC '$spec' (want NAME=VERSION[,REQUIRES])" ;; esac
-	name=${spec%%=*}
-	rest=${spec#*=}
-	version=${rest%%,*}
-	deps=
-	case $rest in *,*) deps=${rest#*,} ;; esac
-	[ -n "$name" ] && [ -n "$version" ] || die "bad SPEC '$spec'"
-	build "$name" "$version" "$deps"
-done
+. "$(dirname "$0")/pkgspec.sh"
+build_specs "$@"
 
 createrepo_c -q "$DIR" >"$work/log" 2>&1 || { cat "$work/log" >&2; die "createrepo_c failed"; }
