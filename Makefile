@@ -81,7 +81,7 @@ test: deps
 	$(MAKE) all unit
 	$(MAKE) SANITIZE=address,undefined all unit
 	sh tests/run-unit.sh build/tests build-san/tests
-	TEST_SHARDS=2 sh tests/run.sh ./drover build-san/drover
+	sh tests/run.sh ./drover build-san/drover
 
 demo: deps
 	$(MAKE) all
