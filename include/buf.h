@@ -39,8 +39,10 @@ void buf_setf(struct buf *b, const char *fmt, ...) __attribute__((format(printf,
 void buf_rtrim(struct buf *b);
 
 /*
- * Reads a whole file into b (appending). Returns 0, or -1 with errno set.
+ * Reads a whole file, or what fd gives until end of file, into b
+ * (appending). Returns 0, or -1 with errno set.
  */
 int buf_read_file(struct buf *b, const char *path);
+int buf_read_fd(struct buf *b, int fd);
 
 #endif

@@ -61,6 +61,15 @@ int vault_secrets_add(struct vault_secrets *s, const char *option, const char *v
 		      struct buf *err);
 
 /*
+ * Runs the executable password source path (with "--vault-id ID" when id is
+ * not NULL and the script is named *-client[.ext]); what it prints, less
+ * trailing CR/LF, is appended to pw. Used for vault, become and connection
+ * password files alike. Returns 0, or -1 with a message in err (the script
+ * failed or printed nothing) and pw wiped.
+ */
+int password_script_run(const char *path, const char *id, struct buf *pw, struct buf *err);
+
+/*
  * When s is still empty, reads the first set of DROVER_VAULT_PASSWORD_FILE,
  * cfg_file (ansible.cfg's vault_password_file, which config.c already takes
  * from ANSIBLE_VAULT_PASSWORD_FILE when set; NULL if none) and

@@ -130,13 +130,10 @@ void buf_rtrim(struct buf *b)
 		b->buf[b->len] = '\0';
 }
 
-int buf_read_file(struct buf *b, const char *path)
+int buf_read_fd(struct buf *b, int fd)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
-	if (fd < 0)
-		return -1;
 	for (;;) {
 		buf_grow(b, 8192);
 		n = read(fd, b->buf + b->len, b->alloc - b->len - 1);
@@ -147,13 +144,18 @@ int buf_read_file(struct buf *b, const char *path)
 		b->len += (size_t)n;
 	}
 	b->buf[b->len] = '\0';
-	if (n < 0) {
-		int saved = errno;
+	return n < 0 ? -1 : 0;
+}
 
-		close(fd);
-		errno = saved;
+int buf_read_file(struct buf *b, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r, saved;
+
+	if (fd < 0)
 		return -1;
-	}
+	r = buf_read_fd(b, fd);
+	saved = errno;
 	close(fd);
-	return 0;
+	errno = saved;
+	return r;
 }

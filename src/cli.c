@@ -1,10 +1,13 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "connvars.h"
 #include "inventory.h"
@@ -115,25 +118,41 @@ int cli_conn_option(const struct cli_conn *cc, int c, const char *arg, struct bu
 	return 0;
 }
 
-/* A password file's content, less CR/LF at either end (as Ansible reads it). */
+/*
+ * A password file as Ansible reads one: "-" is stdin, an executable file is
+ * run and its output taken, any other file is read; CR/LF at either end are
+ * dropped and an empty password is an error.
+ */
 static char *read_pass_file(const char *path)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	struct stat st;
 	size_t start = 0;
-	char *pw;
+	char *pw = NULL;
+	int r;
 
-	if (buf_read_file(&b, path) < 0) {
-		buf_release(&b);
-		fprintf(stderr, "ERROR! The password file %s was not found\n", path);
-		return NULL;
-	}
+	if (!strcmp(path, "-"))
+		r = buf_read_fd(&b, STDIN_FILENO);
+	else if (access(path, F_OK) < 0)
+		r = -1, buf_setf(&err, "The password file %s was not found", path);
+	else if (!access(path, X_OK) && !stat(path, &st) && S_ISREG(st.st_mode))
+		r = password_script_run(path, NULL, &b, &err);
+	else if ((r = buf_read_file(&b, path)) < 0)
+		buf_setf(&err, "Could not read password file %s: %s", path, strerror(errno));
 	while (b.len && strchr("\r\n", b.buf[b.len - 1]))
 		b.len--;
 	while (start < b.len && strchr("\r\n", b.buf[start]))
 		start++;
-	pw = xstrndup(b.buf + start, b.len - start);
-	explicit_bzero(b.buf, b.alloc);
+	if (!r && start == b.len)
+		r = -1, buf_setf(&err, "Empty password was provided from file (%s)", path);
+	if (r < 0)
+		fprintf(stderr, "ERROR! %s\n", err.len ? err.buf : "could not read the password");
+	else
+		pw = xstrndup(b.buf + start, b.len - start);
+	if (b.buf)
+		explicit_bzero(b.buf, b.alloc);
 	buf_release(&b);
+	buf_release(&err);
 	return pw;
 }
 

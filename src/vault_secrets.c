@@ -71,28 +71,13 @@ static int is_client_script(const char *path)
 	return n >= 7 && !strncmp(base + n - 7, "-client", 7);
 }
 
-static int read_fd_all(int fd, struct buf *out)
-{
-	ssize_t n;
-
-	for (;;) {
-		buf_grow(out, 256);
-		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -1 : 0;
-		buf_setlen(out, out->len + (size_t)n);
-	}
-}
-
 static pid_t spawn_script(const char *path, const char *id, int out_fd)
 {
 	const char *argv[] = {path, "--vault-id", id, NULL};
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	pid_t pid;
 
-	if (!is_client_script(path))
+	if (!id || !is_client_script(path))
 		argv[1] = NULL;
 	pid = fork();
 	if (pid == 0) {
@@ -105,8 +90,7 @@ static pid_t spawn_script(const char *path, const char *id, int out_fd)
 	return pid;
 }
 
-/* Runs an executable password source; its stdout, less trailing CR/LF, is the password. */
-static int run_script(const char *path, const char *id, struct buf *pw, struct buf *err)
+int password_script_run(const char *path, const char *id, struct buf *pw, struct buf *err)
 {
 	int fds[2], status = 0, r = -1;
 	pid_t pid;
@@ -118,23 +102,23 @@ static int run_script(const char *path, const char *id, struct buf *pw, struct b
 	pid = spawn_script(path, id, fds[1]);
 	close(fds[1]);
 	if (pid < 0) {
-		buf_setf(err, "Vault password script %s: fork: %s", path, strerror(errno));
+		buf_setf(err, "Password script %s: fork: %s", path, strerror(errno));
 		close(fds[0]);
 		return -1;
 	}
-	read_fd_all(fds[0], pw);
+	buf_read_fd(pw, fds[0]);
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		buf_setf(err, "Vault password script %s returned non-zero (%d)", path,
+		buf_setf(err, "Password script %s returned non-zero (%d)", path,
 			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		goto out;
 	}
 	while (pw->len && strchr("\r\n", pw->buf[pw->len - 1]))
 		buf_setlen(pw, pw->len - 1);
 	if (!pw->len || memchr(pw->buf, '\0', pw->len)) {
-		buf_setf(err, "Invalid vault password was provided from script (%s)", path);
+		buf_setf(err, "Empty or invalid password was provided from script (%s)", path);
 		goto out;
 	}
 	r = 0;
@@ -201,7 +185,7 @@ static int add_from_source(struct vault_secrets *s, const char *id, const char *
 		return -1;
 	}
 	if (S_ISREG(st.st_mode) && !access(source, X_OK))
-		r = run_script(source, id, &pw, err);
+		r = password_script_run(source, id, &pw, err);
 	else
 		r = read_password_file(source, &pw, err);
 	if (!r)

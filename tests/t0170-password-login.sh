@@ -25,7 +25,7 @@ run() {
 }
 
 test_expect_success 'ansible_password in the inventory logs in' '
-	run all -i pw.ini -m command -a "id -un" -o >out &&
+	run all -i pw.ini -m command -a "id -un" -o >out ; cat out;
 	test_grep "^host1 | CHANGED | rc=0 | (stdout) pwuser" out &&
 	test_grep "^host2 | CHANGED | rc=0 | (stdout) pwuser" out
 '
@@ -72,6 +72,22 @@ test_expect_success '--connection-password-file logs in (adhoc and play)' '
 	test_grep "host2 *: ok=2 " out &&
 	test_expect_code 1 run all -i nopw.ini --connection-password-file missing.txt -m ping >out 2>&1 &&
 	test_grep "ERROR! The password file missing.txt was not found" out
+'
+
+test_expect_success 'a password file may be a script (its output) or - (stdin), as in Ansible' '
+	printf "#!/bin/sh\nprintf \"%%s\\\\n\" \"%s\"\n" "$PW" >pw-script &&
+	chmod +x pw-script &&
+	run all -i nopw.ini --connection-password-file ./pw-script -m ping -o >out &&
+	test $(grep -c "| SUCCESS" out) -eq 2 &&
+	printf "%s\n" "$PW" | run all -i nopw.ini --connection-password-file - -m ping -o >out &&
+	test $(grep -c "| SUCCESS" out) -eq 2 &&
+	printf "#!/bin/sh\nexit 3\n" >fails.sh && chmod +x fails.sh &&
+	test_expect_code 1 run all -i nopw.ini --connection-password-file ./fails.sh -m ping >out 2>&1 &&
+	test_grep "ERROR! Password script ./fails.sh returned non-zero (3)" out &&
+	: >empty.txt &&
+	test_expect_code 1 run all -i nopw.ini --connection-password-file empty.txt -m ping >out 2>&1 &&
+	test_grep "ERROR! Empty password was provided from file (empty.txt)" out &&
+	! grep -q SUCCESS out
 '
 
 # Every process's command line and environment here, until "stop" exists.

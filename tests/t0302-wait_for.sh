@@ -53,7 +53,11 @@ test_expect_success 'search_regex on a port reads its banner (sshd)' '
 '
 
 test_expect_success 'a file that appears later, and one that must hold a text' '
-	( sleep 2; echo "service ready now" >later ) &
+	# The file appears 2 s after drover started (not after this line: a
+	# loaded machine may take that long to start it).
+	( n=0; until pgrep -f "later search_regex=ready timeout" >/dev/null || [ $n -ge 200 ]; do
+		n=$((n + 1)); sleep 0.1; done
+	  sleep 2; echo "service ready now" >later ) &
 	adhoc host2 --json -m wait_for -a "path=$TRASH/later search_regex=ready timeout=20" >r.json &&
 	python3 -c "
 import json
