@@ -22,6 +22,7 @@ struct config {
 	char *roles_path;
 	char *gathering;            /* implicit (NULL), explicit or smart */
 	char *vault_password_file;
+	char *vault_identity_list; /* "id@source, ..." */
 	char *ssh_args;             /* [ssh_connection] ssh_args / ANSIBLE_SSH_ARGS */
 	char *ssh_common_args;
 	char *ssh_extra_args;

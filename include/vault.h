@@ -6,6 +6,8 @@
 
 #include "buf.h"
 
+struct config;
+
 /*
  * Ansible Vault, byte-compatible with ansible-vault (format 1.1 and 1.2):
  *
@@ -70,13 +72,13 @@ int vault_secrets_add(struct vault_secrets *s, const char *option, const char *v
 int password_script_run(const char *path, const char *id, struct buf *pw, struct buf *err);
 
 /*
- * When s is still empty, reads the first set of DROVER_VAULT_PASSWORD_FILE,
- * cfg_file (ansible.cfg's vault_password_file, which config.c already takes
- * from ANSIBLE_VAULT_PASSWORD_FILE when set; NULL if none) and
- * ANSIBLE_VAULT_PASSWORD_FILE, as a --vault-password-file. Call it after
+ * What ansible.cfg (config.c, which also reads the ANSIBLE_ variables) adds:
+ * first every id@source of vault_identity_list, then, when s is still
+ * empty, the first set of DROVER_VAULT_PASSWORD_FILE, vault_password_file
+ * and ANSIBLE_VAULT_PASSWORD_FILE, as a --vault-password-file. Call it after
  * the command line is parsed. Returns 0 (also when none is set) or -1.
  */
-int vault_secrets_add_env(struct vault_secrets *s, const char *cfg_file, struct buf *err);
+int vault_secrets_add_config(struct vault_secrets *s, const struct config *cfg, struct buf *err);
 
 /*
  * The secret to encrypt with: the one whose id is encrypt_id, or, when

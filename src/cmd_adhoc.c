@@ -643,7 +643,7 @@ static int setup(struct adhoc_opts *o, struct config *cfg)
 		buf_release(&err);
 		return EXIT_ERROR;
 	}
-	if (vault_secrets_add_env(&o->vault, cfg->vault_password_file, &err) < 0) {
+	if (vault_secrets_add_config(&o->vault, cfg, &err) < 0) {
 		fprintf(stderr, "ERROR! %s\n", err.buf);
 		buf_release(&err);
 		return EXIT_ERROR;

@@ -108,7 +108,7 @@ static int load_sources(struct inventory *inv, struct inv_opts *o, struct buf *e
 	if (r == 0 && !o->sources.nr)
 		strvec_push(&o->sources, "/etc/ansible/hosts");
 	if (r == 0)
-		r = vault_secrets_add_env(&o->vault, cfg.vault_password_file, err);
+		r = vault_secrets_add_config(&o->vault, &cfg, err);
 	config_release(&cfg);
 	inventory_set_vault_secrets(inv, &o->vault);
 	for (i = 0; r == 0 && i < o->sources.nr; i++)

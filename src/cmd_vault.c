@@ -722,8 +722,8 @@ static int take_option(struct vault_cmd *c, int opt, const char *arg)
 	}
 }
 
-/* After the options: --ask-vault-pass, the environment, then an implicit prompt. */
-/* DROVER_VAULT_PASSWORD_FILE, then ansible.cfg's vault_password_file (or its variable). */
+/* ansible.cfg's vault_identity_list, then (when nothing else gave a password)
+ * DROVER_VAULT_PASSWORD_FILE or ansible.cfg's vault_password_file. */
 static int env_and_config(struct vault_cmd *c)
 {
 	struct config cfg;
@@ -732,18 +732,19 @@ static int env_and_config(struct vault_cmd *c)
 	config_init(&cfg);
 	r = config_load(&cfg, &c->err);
 	if (r == 0)
-		r = vault_secrets_add_env(&c->secrets, cfg.vault_password_file, &c->err);
+		r = vault_secrets_add_config(&c->secrets, &cfg, &c->err);
 	config_release(&cfg);
 	return r;
 }
 
+/* After the options: --ask-vault-pass, the configuration, then an implicit prompt. */
 static int gather_secrets(struct vault_cmd *c)
 {
 	if (c->ask && (c->action->encrypts ? ask_new_password(&c->secrets, NULL, &c->err)
 					   : vault_secrets_add(&c->secrets, "ask-vault-pass", NULL,
 							       &c->err)) < 0)
 		return -1;
-	if (!c->secrets.nr && env_and_config(c) < 0)
+	if (env_and_config(c) < 0)
 		return -1;
 	if (c->secrets.nr)
 		return 0;

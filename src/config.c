@@ -39,6 +39,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "defaults", "gathering", "ANSIBLE_GATHERING", CFG_STR, OFF(gathering) },
 	{ "defaults", "vault_password_file", "ANSIBLE_VAULT_PASSWORD_FILE", CFG_PATH,
 	  OFF(vault_password_file) },
+	{ "defaults", "vault_identity_list", "ANSIBLE_VAULT_IDENTITY_LIST", CFG_STR,
+	  OFF(vault_identity_list) },
 	{ "ssh_connection", "ssh_args", "ANSIBLE_SSH_ARGS", CFG_STR, OFF(ssh_args) },
 	{ "ssh_connection", "ssh_common_args", "ANSIBLE_SSH_COMMON_ARGS", CFG_STR,
 	  OFF(ssh_common_args) },
@@ -65,6 +67,7 @@ void config_release(struct config *cfg)
 	free(cfg->roles_path);
 	free(cfg->gathering);
 	free(cfg->vault_password_file);
+	free(cfg->vault_identity_list);
 	free(cfg->ssh_args);
 	free(cfg->ssh_common_args);
 	free(cfg->ssh_extra_args);

@@ -16,6 +16,7 @@
 
 #include <openssl/crypto.h>
 
+#include "config.h"
 #include "prompt.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -227,14 +228,39 @@ int vault_secrets_add(struct vault_secrets *s, const char *option, const char *v
 	return r;
 }
 
-int vault_secrets_add_env(struct vault_secrets *s, const char *cfg_file, struct buf *err)
+/* ansible.cfg's vault_identity_list: "id@source" items, commas between. */
+static int add_identity_list(struct vault_secrets *s, const char *list, struct buf *err)
+{
+	const char *p = list;
+	int r = 0;
+
+	while (*p && !r) {
+		size_t n = strcspn(p, ",");
+		char *item = xstrndup(p, n);
+		char *start = item, *end = item + n;
+
+		while (*start == ' ' || *start == '\t')
+			start++;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*start)
+			r = vault_secrets_add(s, "vault-id", start, err);
+		free(item);
+		p += n + (p[n] == ',');
+	}
+	return r;
+}
+
+int vault_secrets_add_config(struct vault_secrets *s, const struct config *cfg, struct buf *err)
 {
 	const char *file = getenv("DROVER_VAULT_PASSWORD_FILE");
 
+	if (cfg->vault_identity_list && add_identity_list(s, cfg->vault_identity_list, err) < 0)
+		return -1;
 	if (s->nr)
 		return 0;
 	if (!file || !*file)
-		file = cfg_file;
+		file = cfg->vault_password_file;
 	if (!file || !*file)
 		file = getenv("ANSIBLE_VAULT_PASSWORD_FILE");
 	if (!file || !*file)

@@ -246,6 +246,22 @@ test_expect_success 'DROVER_VAULT_PASSWORD_FILE, ANSIBLE_VAULT_PASSWORD_FILE, an
 	test_grep s3cr3t env5
 '
 
+test_expect_success 'ansible.cfg vault_identity_list: each id@source, with the command line ones' '
+	printf "[defaults]\nvault_identity_list = dev@%s/pwdev , prod@%s/pwprod\n" "$TRASH" "$TRASH" \
+		>ids.cfg &&
+	ANSIBLE_CONFIG=$TRASH/ids.cfg no_tty "$DROVER" vault view dev.yml prod.yml >ids1 &&
+	test_cmp both.want ids1 &&
+	ANSIBLE_CONFIG=$TRASH/ids.cfg ansible-vault view dev.yml prod.yml >ids.ref &&
+	test_cmp both.want ids.ref &&
+	ANSIBLE_CONFIG=$TRASH/ids.cfg no_tty "$DROVER" vault view --vault-password-file pw1 \
+		a.yml prod.yml >ids2 &&
+	cat plain.yml plain.yml >ids2.want && test_cmp ids2.want ids2 &&
+	printf "[defaults]\nvault_identity_list = dev@%s/missing\n" "$TRASH" >bad-ids.cfg &&
+	test_expect_code 1 env ANSIBLE_CONFIG=$TRASH/bad-ids.cfg setsid -w "$DROVER" vault view \
+		dev.yml >ids3 2>&1 &&
+	test_grep "missing was not found" ids3
+'
+
 test_expect_success 'no password and no terminal: a clear error' '
 	test_expect_code 1 env -u DROVER_VAULT_PASSWORD_FILE -u ANSIBLE_VAULT_PASSWORD_FILE \
 		setsid -w "$DROVER" vault view a.yml >np.out 2>np.err &&
