@@ -74,7 +74,7 @@ stat	path=/srv/t/nobody
 stat	path=/srv/t/f get_checksum=no
 stat	path=/srv/t/f checksum_algorithm=sha256
 stat	path=/srv/t/f checksum=md5
-stat	path=/dev/null
+stat	path=/dev/zero
 stat	path="/srv/t/sp \\"é\\"\\\\x"
 slurp	src=/srv/t/bin
 slurp	src=/srv/t/f
