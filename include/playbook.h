@@ -34,6 +34,8 @@
 int playbook_is_internal_action(const char *action);
 /* An action's name without its collection (ansible.builtin.copy → copy). */
 const char *playbook_short_action(const char *name);
+/* What an unnamed normalized task is called: its action as the playbook wrote it. */
+const char *playbook_action_label(json_t *task);
 
 /*
  * Loads a playbook file (following import_playbook) and appends its plays

@@ -201,7 +201,7 @@ static void list_task_names(json_t *list, struct buf *out)
 		buf_addstr(out, "      ");
 		if (role)
 			buf_addf(out, "%s : ", role);
-		buf_addf(out, "%s\t", name ? name : json_string_value(json_object_get(node, "__action")));
+		buf_addf(out, "%s\t", name ? name : playbook_action_label(node));
 		list_tags_of(json_object_get(node, "tags"), out);
 		buf_addch(out, '\n');
 	}

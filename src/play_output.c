@@ -11,6 +11,7 @@
 #include "jinja.h"
 #include "module.h"
 #include "play_int.h"
+#include "playbook.h"
 #include "report.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -49,7 +50,7 @@ char *task_display_name(json_t *task, json_t *vars)
 	if (name && jinja_has_markers(name) && (r = jinja_render(&c, name, &err)))
 		jinja_to_text(r, &text);
 	else
-		buf_addstr(&text, name ? name : json_string_value(json_object_get(task, "__action")));
+		buf_addstr(&text, name ? name : playbook_action_label(task));
 	json_decref(r);
 	buf_release(&err);
 	if (role) {

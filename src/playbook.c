@@ -549,6 +549,26 @@ static void normalize_keywords(json_t *t)
 static int expand_import(struct pbctx *c, json_t *t, const char *file, json_t *role,
 			 json_t *out, struct buf *err);
 
+/*
+ * __action is the short name drover dispatches on; an unnamed task shows
+ * the name as written (TASK [ansible.builtin.copy]), as Ansible does.
+ */
+static void set_action(json_t *t, const char *written)
+{
+	const char *name = playbook_short_action(written);
+
+	if (strcmp(name, written))
+		json_object_set_new(t, "__action_written", json_string(written));
+	json_object_set_new(t, "__action", json_string(name));
+}
+
+const char *playbook_action_label(json_t *task)
+{
+	json_t *written = json_object_get(task, "__action_written");
+
+	return json_string_value(written ? written : json_object_get(task, "__action"));
+}
+
 /* One task mapping → a normalized task appended to out (imports: their tasks). */
 static int normalize_task(struct pbctx *c, json_t *m, const char *file, json_t *inherit,
 			  json_t *role, json_t *out, struct buf *err)
@@ -562,7 +582,7 @@ static int normalize_task(struct pbctx *c, json_t *m, const char *file, json_t *
 	if (!action && err->len)
 		goto out;
 	if (action) {
-		json_object_set_new(t, "__action", json_string(playbook_short_action(action)));
+		set_action(t, action);
 		if (json_is_string(json_object_get(t, action)))
 			json_object_set_new(t, "__kv", json_true()); /* key=value words: set_fact types them */
 		args = action_args(playbook_short_action(action), json_object_get(t, action), err);
@@ -570,8 +590,7 @@ static int normalize_task(struct pbctx *c, json_t *m, const char *file, json_t *
 	} else if (split_action_keyword(t, &args, err) < 0) {
 		goto out;
 	} else {
-		json_object_set_new(t, "__action",
-				    json_string(playbook_short_action(json_string_value(json_object_get(t, "__action")))));
+		set_action(t, json_string_value(json_object_get(t, "__action")));
 	}
 	if (!args) {
 		fail_at(err, playbook_where(t), "%s", err->buf);

@@ -224,6 +224,19 @@ json_t *task_loop_items(struct play_run *pr, json_t *task, json_t *vars, struct 
 	return items;
 }
 
+/* An item's result names its loop variable (and index variable) as Ansible's does. */
+static void set_item_keys(struct task_run *t, struct hexec *hx, json_t *result)
+{
+	const char *index_var = json_string_value(json_object_get(kw(t, "loop_control"), "index_var"));
+
+	json_object_set(result, t->loop_var, hx->item);
+	json_object_set_new(result, "ansible_loop_var", json_string(t->loop_var));
+	if (index_var) {
+		json_object_set(result, index_var, json_object_get(hx->vars, index_var));
+		json_object_set_new(result, "ansible_index_var", json_string(index_var));
+	}
+}
+
 static void set_loop_vars(struct task_run *t, struct hexec *hx, size_t i)
 {
 	json_t *lc = kw(t, "loop_control");
@@ -698,8 +711,7 @@ static void take_result(struct task_run *t, struct hexec *hx, const char *status
 		return;
 	}
 	label = item_label(t, hx);
-	json_object_set(result, t->loop_var, hx->item);
-	json_object_set_new(result, "ansible_loop_var", json_string(t->loop_var));
+	set_item_keys(t, hx, result);
 	out_host_result(t->pr->run, hx->hs->h->name, status, result, t->task, label);
 	if (!strcmp(status, "unreachable"))
 		json_object_set_new(result, "unreachable", json_true());

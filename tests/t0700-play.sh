@@ -129,4 +129,30 @@ test_expect_success 'syntax check and list-tasks' '
 	test_grep "tagged	TAGS: \[special\]" out
 '
 
+test_expect_success 'unnamed tasks show the action as written; item results name index_var' '
+	cat >written.yml <<-\EOF &&
+	- hosts: host1
+	  gather_facts: false
+	  tasks:
+	    - ansible.builtin.command: "true"
+	      changed_when: false
+	    - ansible.builtin.debug: var=item
+	      loop: [a, b]
+	      loop_control: {index_var: i}
+	EOF
+	play written.yml >out &&
+	test_grep "^TASK \[ansible.builtin.command\]" out &&
+	test_grep "^TASK \[ansible.builtin.debug\]" out &&
+	test_grep "\"ansible_index_var\": \"i\"" out &&
+	test_grep "\"i\": 1" out &&
+	play --list-tasks written.yml >list &&
+	test_grep "ansible.builtin.command	TAGS" list &&
+	if test -n "$have_ansible"; then
+		ref_play written.yml >ref &&
+		grep -v "^PLAY RECAP\|: ok=" ref >ref.body &&
+		grep -v "^PLAY RECAP\|: ok=" out >out.body &&
+		test_cmp ref.body out.body
+	fi
+'
+
 test_done
