@@ -107,7 +107,7 @@ rm -rf "$TRASH"
 mkdir -p "$TRASH" || exit 1
 
 # The comparisons with real Ansible belong to one pass: tests/run.sh sets
-# TEST_NO_REFERENCE=1 for the others (the sanitizer build), and the tests'
+# TEST_NO_REFERENCE=1 in the others (each file picks one), and the tests'
 # `command -v ansible...` guards then find no Ansible on this PATH.
 if [ "${TEST_NO_REFERENCE:-0}" = 1 ]; then
 	mkdir -p "$TRASH/.bin-noref" &&

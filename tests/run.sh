@@ -10,9 +10,10 @@
 # With several binaries their passes run at the same time (2 cores: the
 # tests mostly wait on sshd and timers), each with its own sshd port
 # (FLEET_PORT 2222, 2223, ...) and trash folder; -v runs them in turn.
-# Only the first pass compares with real Ansible (TEST_NO_REFERENCE=1 for
-# the others): the comparisons are about behaviour, the sanitizer pass
-# about memory. TEST_SHARDS=N splits each binary's pass into N streams
+# Each file compares with real Ansible in one pass only (TEST_NO_REFERENCE=1
+# in the others), the passes taking turns file by file so that they last
+# about as long: the comparisons are about behaviour, which every binary
+# shares. TEST_SHARDS=N splits each binary's pass into N streams
 # (every Nth file), all run at the same time, each with its own port.
 #
 #   sh tests/run.sh ./drover build-san/drover
@@ -30,8 +31,9 @@ if [ $# -eq 0 ]; then
 	exit 2
 fi
 
-# run_pass INDEX BIN [SHARD]: every test file with BIN (with SHARD, only
-# every $TEST_SHARDS-th file from that one); result lines on stdout, and
+# run_pass INDEX BIN [SHARD]: every test file with BIN, binary $binidx of
+# $nbins (with SHARD, only every $TEST_SHARDS-th file from that one);
+# result lines on stdout, and
 # "PASS FAIL SKIP failed-files" in $TEST_DIR/trash/pass-INDEX.totals.
 run_pass() {
 	idx=$1 bin=$2 shard=${3:-0} nth=0
@@ -51,6 +53,12 @@ run_pass() {
 		[ -f "$t" ] || continue
 		nth=$((nth + 1))
 		[ $(((nth - 1) % shards)) -eq "$shard" ] || continue
+		if [ $(((nth - 1) % nbins)) -eq "$binidx" ]; then
+			TEST_NO_REFERENCE=${TEST_NO_REFERENCE_ALL:-0}
+		else
+			TEST_NO_REFERENCE=1
+		fi
+		export TEST_NO_REFERENCE
 		run_file "$t"
 	done
 	echo "$total_pass $total_fail $total_skip$failed_files" >"$TEST_DIR/trash/pass-$idx.totals"
@@ -98,21 +106,25 @@ run_file() {
 }
 
 mkdir -p "$TEST_DIR/trash"
+TEST_NO_REFERENCE_ALL=${TEST_NO_REFERENCE:-}
 shards=${TEST_SHARDS:-1}
+nbins=$#
+binidx=0
 [ $verbose = 1 ] && shards=1
 idx=0 nbin=0
 pids=
 for bin in "$@"; do
 	if [ $verbose = 1 ] || { [ $# -eq 1 ] && [ "$shards" -eq 1 ]; }; then
+		binidx=$nbin
 		run_pass $idx "$bin"
-		idx=$((idx + 1))
+		idx=$((idx + 1)) nbin=$((nbin + 1))
 		continue
 	fi
 	k=0
 	while [ $k -lt "$shards" ]; do
 		( export FLEET_PORT=$((2222 + idx))
 		  [ $idx -gt 0 ] && export TEST_TRASH_TAG=$idx
-		  [ $nbin -gt 0 ] && export TEST_NO_REFERENCE=1
+		  binidx=$nbin
 		  run_pass $idx "$bin" $k >"$TEST_DIR/trash/pass-$idx.out" ) &
 		pids="$pids $!"
 		idx=$((idx + 1)) k=$((k + 1))
