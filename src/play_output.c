@@ -71,13 +71,14 @@ static int verbose_always(json_t *result, json_t *task)
 	       (action && !strcmp(action, "debug") && !json_is_true(json_object_get(result, "failed")));
 }
 
-/* --diff: what changed, before the result line, as Ansible prints it. */
-static void print_diff(struct run *run, const char *status, json_t *result)
+/* --diff or the task's diff keyword: what changed, before the result line, as Ansible prints it. */
+static void print_diff(struct run *run, const char *status, json_t *result, json_t *task)
 {
 	json_t *diff = json_object_get(result, "diff");
 	struct buf text = BUF_INIT;
 
-	if (!run->o->diff || !diff || !strcmp(status, "skipped") || !strcmp(status, "unreachable"))
+	if (!(run->o->diff || json_is_true(json_object_get(task, "diff"))) || !diff ||
+	    !strcmp(status, "skipped") || !strcmp(status, "unreachable"))
 		return;
 	diff_render(diff, &text);
 	if (text.len && text.buf[text.len - 1] != '\n')
@@ -161,7 +162,7 @@ void out_host_result(struct run *run, const char *host, const char *status, json
 		return;
 	/* what is shown never holds a secret */
 	result = run->o->report ? report_redact(run->o->report, result) : json_incref(result);
-	print_diff(run, status, result);
+	print_diff(run, status, result, task);
 	if (run->o->adhoc) {
 		adhoc_result(run, host, status, result, task);
 		json_decref(result);

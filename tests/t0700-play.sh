@@ -155,4 +155,21 @@ test_expect_success 'unnamed tasks show the action as written; item results name
 	fi
 '
 
+test_expect_success 'the diff keyword shows one task diff without -D; check_mode keeps the host' '
+	cat >diffkw.yml <<-EOF &&
+	- hosts: host1
+	  gather_facts: false
+	  tasks:
+	    - copy: content="shown" dest=$TRASH/diffkw-1.txt
+	      check_mode: true
+	      diff: true
+	    - copy: content="not shown" dest=$TRASH/diffkw-2.txt
+	      check_mode: true
+	EOF
+	play diffkw.yml >out &&
+	test_grep "^+shown" out &&
+	test_grep -v "not shown" out &&
+	test_path_is_missing diffkw-1.txt
+'
+
 test_done
