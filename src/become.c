@@ -89,14 +89,14 @@ static int take_prompt(struct become *b, struct buf *dlg)
 static void move_to_stderr(struct become *b, struct ssh_exec_result *res, size_t len)
 {
 	const char *p = res->out.buf, *end = p + len, *nl;
-	size_t n;
+	size_t n, pwlen = b->password ? strlen(b->password) : 0;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = (size_t)((nl ? nl : end) - p);
 		while (n && p[n - 1] == '\r')
 			n--;
-		if (n && !(b->password && memmem(p, n, b->password, strlen(b->password)))) {
+		if (n && !(pwlen && memmem(p, n, b->password, pwlen))) {
 			buf_add(&res->errb, p, n);
 			buf_addch(&res->errb, '\n');
 		}
