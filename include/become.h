@@ -7,11 +7,19 @@
 #include "ssh.h"
 
 /*
- * Privilege escalation with a dialogue: sudo with a password (-S, a random
- * prompt) and su. The password goes to the command's stdin when its prompt
- * shows, before the module's own stdin; the command first prints a random
- * line once it runs as the new user, which opens the gate. Passwordless
- * sudo (`sudo -n`) needs none of this: the runner wraps it directly.
+ * Privilege escalation: the command line that runs a command as another
+ * user (sudo or su, with the user's become_flags and become_exe), and the
+ * dialogue when a password is involved (sudo -S with a random prompt, or
+ * su). The password goes to the command's stdin when its prompt shows,
+ * before the module's own stdin; the command first prints a random line
+ * once it runs as the new user, which opens the gate. Passwordless sudo
+ * (`sudo -n`) needs no dialogue: the command is just wrapped.
+ *
+ * su with a password over SSH gets a pseudo-terminal (a su may refuse to
+ * read a password from anything else): raw, without echo, so that the
+ * module's input and output pass unchanged; the module's input is framed
+ * by length (the terminal has no end of file) and its stderr shares the
+ * terminal with its stdout.
  */
 
 enum become_outcome {
@@ -27,6 +35,10 @@ struct become {
 	const char *method;   /* "sudo" or "su" */
 	const char *user;
 	const char *password; /* NULL: none given */
+	const char *flags;    /* become_flags; NULL: the method's default */
+	const char *exe;      /* become_exe; NULL: the method's name */
+	int gated;            /* the dialogue is needed (a password, or su) */
+	size_t stdin_len;     /* on a terminal: how much input the command reads */
 	char prompt[64];      /* sudo's -p prompt */
 	char success[64];     /* what the command prints first as the new user */
 	int prompts;          /* prompts answered with the password */
@@ -36,16 +48,23 @@ struct become {
 };
 
 /*
- * Reads the job's "become" object ({"user", "method", "password"}). Returns
- * 1 when the run needs the gate (a password, or su), 0 for plain `sudo -n`,
- * -1 with err set for a method drover does not have.
+ * Reads the job's "become" object ({"user", "method", "password", "flags",
+ * "exe"}); b points into it. can_pty: the transport can give su a terminal
+ * (SSH; not the local connection). Returns 1 when the run needs the gate (a
+ * password, or su), 0 for plain `sudo -n`, -1 with err set for a method
+ * drover does not have.
  */
-int become_init(struct become *b, json_t *become, int timeout_s, struct buf *err);
+int become_init(struct become *b, json_t *become, int timeout_s, int can_pty, struct buf *err);
+
+/* A fresh dialogue (new markers, nothing answered yet) for another try. */
+void become_restart(struct become *b);
 
 /*
- * Appends the words that run the words after them as the become user and
- * print the success line first: "sudo -H -S -p P -u U -- /bin/sh -c '...'"
- * or "su U -c '...'". The words after must be a command and its arguments.
+ * Appends the words that run the words after them as the become user:
+ * "sudo -H -S -n -u U -- ", or with the dialogue (printing the success line
+ * first) "sudo -H -S -p P -u U -- /bin/sh -c '...' " or "su U -c '...' -- ".
+ * The words after must be a command and its arguments. Set stdin_len first
+ * when the gate asks for a terminal.
  */
 void become_wrap(const struct become *b, struct buf *cmd);
 

@@ -5,7 +5,8 @@
 #include "strvec.h"
 
 /*
- * Settings from ansible.cfg ([defaults] and [ssh_connection]) and the
+ * Settings from ansible.cfg ([defaults], [ssh_connection] and
+ * [privilege_escalation]) and the
  * matching ANSIBLE_* environment variables. Command-line flags are applied
  * on top by each command. The file is found as Ansible finds it:
  * $ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg (first found).
@@ -26,6 +27,8 @@ struct config {
 	char *ssh_args;             /* [ssh_connection] ssh_args / ANSIBLE_SSH_ARGS */
 	char *ssh_common_args;
 	char *ssh_extra_args;
+	char *become_flags;         /* [privilege_escalation]: NULL for the method's */
+	char *become_exe;           /* NULL: the method's name */
 	char *known_hosts;          /* drover extension: --known-hosts default */
 	int verbosity_notes;        /* unused settings noted at -v */
 	struct strvec unknown;      /* settings read but not implemented, "section.key" */

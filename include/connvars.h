@@ -28,6 +28,8 @@ struct conn_defaults {
 	const char *become_user;   /* --become-user */
 	const char *become_method; /* --become-method: sudo (NULL) or su */
 	const char *become_password; /* -K, --become-password-file */
+	const char *become_flags;  /* the become_flags keyword (NULL: ansible.cfg's) */
+	const char *become_exe;    /* the become_exe keyword */
 	const char *key_passphrase;  /* DROVER_KEY_PASSPHRASE, for encrypted key files */
 };
 
@@ -41,7 +43,8 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
  * The job's "become" object, or NULL when the host does not become:
  * {"user": NAME} plus "method" when it is not sudo and "password" when one
  * is known (ansible_become_password / ansible_become_pass, then -K or the
- * password file). New reference.
+ * password file), "flags" and "exe" when set (ansible_become_flags, the
+ * become_flags keyword, ansible.cfg; the same for exe). New reference.
  */
 json_t *connvars_become(json_t *vars, const struct conn_defaults *d);
 

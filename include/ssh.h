@@ -122,6 +122,12 @@ int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, 
 #define SSH_GATE_SHUT 2
 struct ssh_gate {
 	int (*step)(struct ssh_gate *g, struct ssh_exec_result *res, struct buf *send);
+	/*
+	 * Run the command on a raw pseudo-terminal (no echo, no line editing,
+	 * no CR added): stderr then arrives in stdout, and no EOF is sent
+	 * after in, since a terminal has none.
+	 */
+	int pty;
 };
 
 /* ssh_exec with a gate (NULL: none, the same as ssh_exec). */

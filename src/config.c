@@ -46,6 +46,9 @@ static const struct cfg_key cfg_keys[] = {
 	  OFF(ssh_common_args) },
 	{ "ssh_connection", "ssh_extra_args", "ANSIBLE_SSH_EXTRA_ARGS", CFG_STR,
 	  OFF(ssh_extra_args) },
+	{ "privilege_escalation", "become_flags", "ANSIBLE_BECOME_FLAGS", CFG_STR,
+	  OFF(become_flags) },
+	{ "privilege_escalation", "become_exe", "ANSIBLE_BECOME_EXE", CFG_STR, OFF(become_exe) },
 };
 
 void config_init(struct config *cfg)
@@ -72,6 +75,8 @@ void config_release(struct config *cfg)
 	free(cfg->ssh_common_args);
 	free(cfg->ssh_extra_args);
 	free(cfg->known_hosts);
+	free(cfg->become_flags);
+	free(cfg->become_exe);
 	strvec_clear(&cfg->unknown);
 	config_init(cfg);
 }

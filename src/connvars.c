@@ -120,13 +120,30 @@ json_t *connvars_build(json_t *vars, const struct conn_defaults *d, struct buf *
 	return conn;
 }
 
+/*
+ * The become option named opt ("flags", "exe") as Ansible ranks it: the
+ * method's own variable (ansible_su_flags), then ansible_become_<opt>, the
+ * keyword, ansible.cfg. NULL: the method's default. "" is a value: no flags.
+ */
+static const char *become_opt(json_t *vars, const char *method, const char *opt,
+			      const char *keyword, const char *cfg)
+{
+	char *own = xasprintf("ansible_%s_%s", method, opt);
+	char *any = xasprintf("ansible_become_%s", opt);
+	const char *names[] = { own, any, NULL }, *v = var_str(vars, names);
+
+	free(own);
+	free(any);
+	return v ? v : keyword ? keyword : cfg;
+}
+
 json_t *connvars_become(json_t *vars, const struct conn_defaults *d)
 {
 	static const char *const user[] = { "ansible_become_user", NULL };
 	static const char *const method[] = { "ansible_become_method", NULL };
 	static const char *const pass[] = { "ansible_become_password", "ansible_become_pass", NULL };
 	json_t *flag = json_object_get(vars, "ansible_become"), *out;
-	const char *who, *how, *pw;
+	const char *who, *how, *pw, *flags, *exe;
 
 	if (!(flag ? var_bool(flag) : d->become))
 		return NULL;
@@ -137,6 +154,11 @@ json_t *connvars_become(json_t *vars, const struct conn_defaults *d)
 		json_object_set_new(out, "method", json_string(how));
 	if ((pw = var_str(vars, pass) ?: d->become_password))
 		json_object_set_new(out, "password", json_string(pw));
+	how = how ? how : "sudo";
+	if ((flags = become_opt(vars, how, "flags", d->become_flags, d->cfg->become_flags)))
+		json_object_set_new(out, "flags", json_string(flags));
+	if ((exe = become_opt(vars, how, "exe", d->become_exe, d->cfg->become_exe)) && *exe)
+		json_object_set_new(out, "exe", json_string(exe));
 	return out;
 }
 

@@ -31,8 +31,8 @@ struct pbctx {
 static const char *const play_keywords[] = {
 	"hosts", "name", "vars", "vars_files", "vars_prompt", "gather_facts", "gather_subset",
 	"gather_timeout", "remote_user", "become", "become_user", "become_method",
-	"become_flags", "serial", "max_fail_percentage", "any_errors_fatal", "strategy",
-	"pre_tasks", "roles", "tasks", "post_tasks", "handlers", "tags", "environment",
+	"become_flags", "become_exe", "serial", "max_fail_percentage", "any_errors_fatal",
+	"strategy", "pre_tasks", "roles", "tasks", "post_tasks", "handlers", "tags", "environment",
 	"ignore_unreachable", "ignore_errors", "run_once", "connection", "collections",
 	"module_defaults", "force_handlers", "check_mode", "diff", "no_log", "order", "timeout",
 	"port", "throttle", "debugger", NULL,
@@ -41,7 +41,7 @@ static const char *const play_keywords[] = {
 static const char *const task_keywords[] = {
 	"name", "when", "loop", "loop_control", "register", "until", "retries", "delay",
 	"failed_when", "changed_when", "ignore_errors", "ignore_unreachable", "notify", "tags",
-	"become", "become_user", "become_method", "become_flags", "delegate_to",
+	"become", "become_user", "become_method", "become_flags", "become_exe", "delegate_to",
 	"delegate_facts", "run_once", "environment", "no_log", "check_mode", "diff", "vars",
 	"timeout", "args", "action", "local_action", "listen", "any_errors_fatal", "connection",
 	"remote_user", "throttle", "collections", "module_defaults", "debugger", "port", NULL,
@@ -49,7 +49,7 @@ static const char *const task_keywords[] = {
 
 static const char *const block_keywords[] = {
 	"block", "rescue", "always", "name", "when", "tags", "become", "become_user",
-	"become_method", "become_flags", "ignore_errors", "ignore_unreachable", "vars",
+	"become_method", "become_flags", "become_exe", "ignore_errors", "ignore_unreachable", "vars",
 	"environment", "any_errors_fatal", "delegate_to", "delegate_facts", "no_log",
 	"check_mode", "diff", "run_once", "remote_user", "connection", "timeout",
 	"collections", "module_defaults", "throttle", "debugger", "notify", "port", NULL,
@@ -57,7 +57,7 @@ static const char *const block_keywords[] = {
 
 /* Keywords a task takes from its blocks, roles and imports when it has none. */
 static const char *const inherited_keywords[] = {
-	"become", "become_user", "become_method", "become_flags", "ignore_errors",
+	"become", "become_user", "become_method", "become_flags", "become_exe", "ignore_errors",
 	"ignore_unreachable", "no_log", "check_mode", "diff", "delegate_to", "delegate_facts",
 	"run_once", "any_errors_fatal", "remote_user", "connection", "timeout",
 	"module_defaults", "throttle", "port", NULL,

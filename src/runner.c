@@ -213,6 +213,12 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 	return c;
 }
 
+/* The dialogue's gate, if the job's become has one. */
+static struct ssh_gate *gate_of(struct become *b)
+{
+	return b && b->gated ? &b->gate : NULL;
+}
+
 static int run_on(struct runner *r, struct cached_conn *c, const char *cmd, const char *in,
 		  size_t len, int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res,
 		  struct buf *err)
@@ -284,23 +290,11 @@ static const struct module_payload *get_payload(struct runner *r, const struct m
 	return &r->payloads[r->nr_payloads++].payload;
 }
 
-/*
- * Wraps cmd for become: with the gate's dialogue (gated: a password, or
- * su), else sudo without a password prompt (-n).
- */
-static void add_become(struct buf *cmd, json_t *become, const struct become *gated)
+/* Wraps cmd for become (b NULL: the job does not become). */
+static void add_become(struct buf *cmd, const struct become *b)
 {
-	const char *user = json_string_value(json_object_get(become, "user"));
-
-	if (gated) {
-		become_wrap(gated, cmd);
-		return;
-	}
-	if (!become)
-		return;
-	buf_addstr(cmd, "sudo -H -n -u ");
-	sh_quote(cmd, user ? user : "root");
-	buf_addstr(cmd, " -- ");
+	if (b)
+		become_wrap(b, cmd);
 }
 
 /*
@@ -330,14 +324,13 @@ static int use_helper(const struct runner *r, const struct cached_conn *c, const
  * is none yet. A helper present but not executable (a noexec home), or
  * another architecture, falls through to the sh module.
  */
-static void helper_branch(struct buf *inner, const char *name, json_t *become,
-			  const struct become *gated)
+static void helper_branch(struct buf *inner, const char *name, const struct become *b)
 {
 	buf_addf(inner, "h=\"$HOME/.cache/drover/%s/drover-remote\"; "
 			"if [ \"$(uname -m 2>/dev/null)\" = '%s' ]; then "
 			"if [ -x \"$h\" ]; then echo $$ >&2; exec ",
 		 embedded_helper.sha256, embedded_helper.arch);
-	add_become(inner, become, gated);
+	add_become(inner, b);
 	buf_addf(inner, "\"$h\" %s; fi; [ -e \"$h\" ] || exit %d; fi; ", name, HELPER_MISSING);
 }
 
@@ -348,25 +341,24 @@ static void helper_branch(struct buf *inner, const char *name, json_t *become,
  * (see take_pgid). helper names the helper's module, or is NULL.
  */
 static void launch_command(struct buf *cmd, const struct module_payload *p, json_t *job,
-			   const char *helper, const struct become *gated)
+			   const char *helper, const struct become *b)
 {
-	json_t *become = json_object_get(job, "become");
 	const char *shell = json_string_value(json_object_get(job, "shell"));
 	struct buf inner = BUF_INIT, sh = BUF_INIT;
 
 	sh_quote(&sh, shell && *shell ? shell : "/bin/sh");
 	if (helper)
-		helper_branch(&inner, helper, become, gated);
+		helper_branch(&inner, helper, b);
 	buf_addf(&inner, "m=\"$HOME/.cache/drover/modules/%s.sh\"; [ -r \"$m\" ] || exit %d; "
 			 "echo $$ >&2; exec ",
 		 p->sha256, MODULE_MISSING);
-	add_become(&inner, become, gated);
+	add_become(&inner, b);
 	/*
 	 * The become user may not be able to read the login user's cache, so
 	 * the script goes as an argument (it holds code, never secrets: the
 	 * arguments still travel on stdin).
 	 */
-	buf_addf(&inner, become ? "%s -c \"$(cat \"$m\")\" drover-module" : "%s \"$m\"", sh.buf);
+	buf_addf(&inner, b ? "%s -c \"$(cat \"$m\")\" drover-module" : "%s \"$m\"", sh.buf);
 	buf_addstr(cmd, "/bin/sh -c ");
 	sh_quote(cmd, inner.buf);
 	buf_release(&inner);
@@ -427,10 +419,10 @@ static int upload(struct runner *r, struct cached_conn *c, const struct module_p
 
 /*
  * Runs the launcher, uploading the helper or the script once if the host
- * lacks it. gated: become with a dialogue (a password, or su), or NULL.
+ * lacks it. b: the job's become, or NULL.
  */
 static int launch(struct runner *r, struct cached_conn *c, const struct module *m, json_t *job,
-		  const struct buf *in, struct become *gated, struct attempt *a, struct buf *err)
+		  const struct buf *in, struct become *b, struct attempt *a, struct buf *err)
 {
 	const struct module_payload *p = get_payload(r, m);
 	struct buf cmd = BUF_INIT;
@@ -438,14 +430,16 @@ static int launch(struct runner *r, struct cached_conn *c, const struct module *
 
 	for (tries = 0; tries < 3; tries++) {
 		buf_reset(&cmd);
-		if (gated && tries) /* a fresh dialogue for the retry */
-			become_init(gated, json_object_get(job, "become"), gated->timeout_s, err);
-		launch_command(&cmd, p, job, use_helper(r, c, m, job) ? m->script : NULL, gated);
+		if (b && b->gated && tries) /* a fresh dialogue for the retry */
+			become_restart(b);
+		if (b)
+			b->stdin_len = in->len;
+		launch_command(&cmd, p, job, use_helper(r, c, m, job) ? m->script : NULL, b);
 		ssh_exec_result_release(&a->res);
 		ssh_exec_result_init(&a->res);
 		gettimeofday(&a->start, NULL);
 		rc = run_on(r, c, cmd.buf, in->buf, in->len, timeout_ms_of(job),
-			    gated ? &gated->gate : NULL, &a->res, err);
+			    gate_of(b), &a->res, err);
 		gettimeofday(&a->end, NULL);
 		st = a->res.exit_status;
 		if (rc != SSH_OK || a->res.out.len || (st != MODULE_MISSING && st != HELPER_MISSING))
@@ -484,17 +478,20 @@ static long find_marker(const struct buf *out, const char *marker)
 }
 
 /*
- * The job's become with a dialogue: 1 with b ready (a password, or su), 0
- * for plain sudo -n or no become, -1 with err (a method drover lacks).
- * Prompts are waited for as long as a connection may take.
+ * The job's become: b ready, or NULL when the job does not become or with
+ * err set (a method drover lacks). Prompts are waited for as long as a
+ * connection may take; su gets a terminal over SSH only.
  */
-static int become_of(json_t *job, struct become *b, struct buf *err)
+static struct become *become_of(json_t *job, struct become *b, struct buf *err)
 {
-	json_t *become = json_object_get(job, "become");
-	int t = (int)json_integer_value(json_object_get(json_object_get(job, "conn"),
-							"connect_timeout"));
+	json_t *become = json_object_get(job, "become"), *conn = json_object_get(job, "conn");
+	int t = (int)json_integer_value(json_object_get(conn, "connect_timeout"));
 
-	return become ? become_init(b, become, t, err) : 0;
+	if (!become)
+		return NULL;
+	if (become_init(b, become, t, !json_is_true(json_object_get(conn, "local")), err) < 0)
+		return NULL;
+	return b;
 }
 
 /* A failure of privilege escalation: only msg, as Ansible reports it. */
@@ -508,15 +505,16 @@ static json_t *become_failed(const char *msg)
  * Ansible's words for a wrong or missing password, or NULL (the command
  * itself failed). sudo -n asking for a password is a missing one too.
  */
-static json_t *become_result(json_t *job, const struct become *b, int gated,
-			     const struct ssh_exec_result *res)
+static json_t *become_result(const struct become *b, const struct ssh_exec_result *res)
 {
 	static const char ask[] = "sudo: a password is required";
 	char *msg;
 	json_t *out;
 
-	if (!gated) {
-		if (json_object_get(job, "become") && res->exit_status == 1 &&
+	if (!b)
+		return NULL;
+	if (!b->gated) {
+		if (res->exit_status == 1 &&
 		    memmem(res->errb.buf, res->errb.len, ask, strlen(ask)))
 			return become_failed("Missing sudo password");
 		return NULL;
@@ -654,12 +652,12 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	json_t *data = json_object_get(args, "_drover_stdin");
 	json_t *data64 = json_object_get(args, "_drover_data_b64");
 	struct buf in = BUF_INIT;
-	struct become b;
+	struct become storage, *b = become_of(job, &storage, err);
 	json_t *out = NULL;
-	int rc, gated;
+	int rc;
 	long pgid;
 
-	if ((gated = become_of(job, &b, err)) < 0)
+	if (!b && json_object_get(job, "become"))
 		return failed(err->buf);
 	json_incref(data);
 	json_incref(data64);
@@ -671,7 +669,7 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 		buf_add(&in, json_string_value(data), json_string_length(data));
 	if (data64 && base64_decode(&in, json_string_value(data64), json_string_length(data64)) < 0)
 		BUG("job data is not base64");
-	rc = launch(r, c, m, job, &in, gated ? &b : NULL, a, err);
+	rc = launch(r, c, m, job, &in, b, a, err);
 	pgid = take_pgid(&a->res.errb);
 	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
 		stop_remote(r, c, pgid);
@@ -681,9 +679,11 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	json_decref(data64);
 	if (rc != SSH_OK)
 		return exec_failure(rc, err->buf, job);
-	if ((out = become_result(job, &b, gated, &a->res)))
+	if ((out = become_result(b, &a->res)))
 		return out;
-	return gated && b.outcome != BECOME_OK ? module_failure(a) : script_result(m, job, a);
+	if (b && b->gated && b->outcome != BECOME_OK)
+		return module_failure(a);
+	return script_result(m, job, a);
 }
 
 /*
@@ -694,39 +694,39 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 static json_t *run_raw(struct runner *r, struct cached_conn *c, json_t *job, struct attempt *a,
 		       struct buf *err)
 {
-	json_t *args = json_object_get(job, "args"), *become = json_object_get(job, "become");
+	json_t *args = json_object_get(job, "args");
 	const char *line = json_string_value(json_object_get(args, "_raw_params"));
+	struct become storage, *b = become_of(job, &storage, err);
 	struct buf cmd = BUF_INIT;
-	struct become b;
 	json_t *res;
-	int rc, gated;
+	int rc;
 	long pgid;
 
 	if (!line)
 		line = "";
-	if ((gated = become_of(job, &b, err)) < 0)
+	if (!b && json_object_get(job, "become"))
 		return failed(err->buf);
 	/*
 	 * Not "echo $$": the login shell may be csh or fish. A child sh names
 	 * its parent, the login shell, which sshd made a process group leader.
 	 */
 	buf_addstr(&cmd, "/bin/sh -c 'echo $PPID >&2'; ");
-	if (become) {
-		add_become(&cmd, become, gated ? &b : NULL);
+	if (b) {
+		add_become(&cmd, b);
 		buf_addstr(&cmd, "/bin/sh -c ");
 		sh_quote(&cmd, line);
 	} else {
 		buf_addstr(&cmd, line);
 	}
 	gettimeofday(&a->start, NULL);
-	rc = run_on(r, c, cmd.buf, NULL, 0, timeout_ms_of(job), gated ? &b.gate : NULL, &a->res, err);
+	rc = run_on(r, c, cmd.buf, NULL, 0, timeout_ms_of(job), gate_of(b), &a->res, err);
 	gettimeofday(&a->end, NULL);
 	buf_release(&cmd);
 	if ((pgid = take_pgid(&a->res.errb)) && (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED))
 		stop_remote(r, c, pgid);
 	if (rc != SSH_OK)
 		return exec_failure(rc, err->buf, job);
-	if ((res = become_result(job, &b, gated, &a->res)))
+	if ((res = become_result(b, &a->res)))
 		return res;
 	res = json_pack("{s:b, s:i}", "changed", 1, "rc", a->res.exit_status);
 	add_output(res, "stdout", a->res.out.buf, a->res.out.len, 0);

@@ -602,7 +602,7 @@ static int write_stdin(struct exec_io *x, int *progress)
 		x->inoff += (size_t)n;
 		*progress = 1;
 	}
-	if (x->eof_sent)
+	if (x->eof_sent || (x->gate && x->gate->pty))
 		return 0;
 	x->inoff = x->inlen;
 	rc = libssh2_channel_send_eof(x->ch);
@@ -645,6 +645,35 @@ static int pump(struct exec_io *x)
 		if (((w) = wait_socket((x)->c, (x)->deadline)))                            \
 			break
 
+/*
+ * A raw terminal, in RFC 4254's encoding (opcode, then a 32-bit value):
+ * no echo, no line editing or signal keys, no CR/NL translation either
+ * way, no flow control; so bytes pass through unchanged.
+ */
+static const unsigned char raw_tty_modes[] = {
+#define TTY_MODE_OFF(op) (op), 0, 0, 0, 0
+	TTY_MODE_OFF(50), /* ISIG */   TTY_MODE_OFF(51), /* ICANON */
+	TTY_MODE_OFF(53), /* ECHO */   TTY_MODE_OFF(54), /* ECHOE */
+	TTY_MODE_OFF(55), /* ECHOK */  TTY_MODE_OFF(56), /* ECHONL */
+	TTY_MODE_OFF(59), /* IEXTEN */ TTY_MODE_OFF(33), /* ISTRIP */
+	TTY_MODE_OFF(34), /* INLCR */  TTY_MODE_OFF(35), /* IGNCR */
+	TTY_MODE_OFF(36), /* ICRNL */  TTY_MODE_OFF(38), /* IXON */
+	TTY_MODE_OFF(40), /* IXOFF */  TTY_MODE_OFF(70), /* OPOST */
+	TTY_MODE_OFF(72), /* ONLCR */
+#undef TTY_MODE_OFF
+	0, /* TTY_OP_END */
+};
+
+static int request_pty(struct exec_io *x)
+{
+	int rc, w = 0;
+
+	RETRY(x, libssh2_channel_request_pty_ex(x->ch, "dumb", 4, (const char *)raw_tty_modes,
+						sizeof(raw_tty_modes), 80, 24, 0, 0),
+	      rc, w);
+	return w ? w : rc ? SSH_ERR_CHANNEL : 0;
+}
+
 static int open_channel(struct exec_io *x, const char *cmd)
 {
 	int rc, w = 0;
@@ -655,6 +684,8 @@ static int open_channel(struct exec_io *x, const char *cmd)
 		if ((w = wait_socket(x->c, x->deadline)))
 			return w;
 	}
+	if (x->gate && x->gate->pty && (rc = request_pty(x)))
+		return rc;
 	RETRY(x, libssh2_channel_exec(x->ch, cmd), rc, w);
 	return w ? w : rc ? SSH_ERR_CHANNEL : 0;
 }

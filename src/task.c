@@ -433,6 +433,10 @@ static json_t *become_for(struct task_run *t, json_t *vars)
 		d.become_user = json_string_value(v);
 	if ((v = kw(t, "become_method")) && json_is_string(v))
 		d.become_method = json_string_value(v);
+	if ((v = kw(t, "become_flags")) && json_is_string(v))
+		d.become_flags = json_string_value(v);
+	if ((v = kw(t, "become_exe")) && json_is_string(v))
+		d.become_exe = json_string_value(v);
 	return render_become_password(t, vars, connvars_become(vars, &d));
 }
 
