@@ -77,17 +77,23 @@ static const char *opt(const struct edit *e, const char *name)
 	return arg(e->a, name, NULL);
 }
 
+/* [ -n "$opt" ]: given and not empty */
+static int filled(const char *s)
+{
+	return s && *s;
+}
+
 /* The options' checks, in the script's order. */
 static void check_options(struct edit *e)
 {
 	struct out o = { 0 };
 	struct stat st;
 
-	if (*(e->ia ? e->ia : "") && *(e->ib ? e->ib : ""))
+	if (filled(e->ia) && filled(e->ib))
 		files_fail(&e->f, "parameters are mutually exclusive: insertbefore|insertafter");
-	if (*(e->regexp ? e->regexp : "") && *(e->search ? e->search : ""))
+	if (filled(e->regexp) && filled(e->search))
 		files_fail(&e->f, "parameters are mutually exclusive: regexp|search_string");
-	if (arg_true(e->a, "backrefs") && *(e->search ? e->search : ""))
+	if (arg_true(e->a, "backrefs") && filled(e->search))
 		files_fail(&e->f, "parameters are mutually exclusive: backrefs|search_string");
 	if (stat(e->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		out_addf(&o, "Path %s is a directory !", e->path);
@@ -102,7 +108,7 @@ static void check_options(struct edit *e)
 			files_fail(&e->f, "regexp is required with backrefs=true");
 		if (!e->line)
 			files_fail(&e->f, "line is required with state=present");
-		if (!*(e->ia ? e->ia : "") && !*(e->ib ? e->ib : ""))
+		if (!filled(e->ia) && !filled(e->ib))
 			e->ia = "EOF";
 	} else if (!e->line && !e->regexp && !e->search) {
 		files_fail(&e->f, "one of line, search_string, or regexp is required with state=absent");
@@ -252,7 +258,7 @@ static long insert_point(struct edit *e)
 		if (bare_is(e, i, line)) {
 			e->idx0 = (long)i;
 		} else if (e->ins.ere.len && matches(e, &e->ins, e->lines[i], 1)) {
-			idx1 = e->ia && *e->ia ? (long)i + 1 : (long)i;
+			idx1 = filled(e->ia) ? (long)i + 1 : (long)i;
 			if (arg_true(e->a, "firstmatch"))
 				break;
 		}
