@@ -53,7 +53,7 @@ $(BUILD)/modules_embed.o: $(BUILD)/modules_embed.c
 
 # The host helper (modules/remote/): static, small, never sanitized (it runs
 # on hosts), built for this machine's architecture and embedded whole.
-$(BUILD)/drover-remote: $(HELPER_SRCS) modules/remote/remote.h
+$(BUILD)/drover-remote: $(HELPER_SRCS) $(wildcard modules/remote/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -static -Os -s -o $@.tmp $(HELPER_SRCS) && mv $@.tmp $@
 

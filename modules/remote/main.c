@@ -22,6 +22,9 @@ static const struct {
 	const char *name;
 	void (*run)(const struct args *a);
 } remote_modules[] = {
+	{ "copy", mod_copy },
+	{ "file", mod_file },
+	{ "lineinfile", mod_lineinfile },
 	{ "ping", mod_ping },
 	{ "slurp", mod_slurp },
 	{ "stat", mod_stat },

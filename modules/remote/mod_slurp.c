@@ -9,28 +9,6 @@
 #include "remote.h"
 #include "../../include/banned.h"
 
-static void add_b64(struct out *o, const unsigned char *s, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char q[4];
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		q[0] = tab[s[i] >> 2];
-		q[1] = tab[(s[i] & 3) << 4 | s[i + 1] >> 4];
-		q[2] = tab[(s[i + 1] & 15) << 2 | s[i + 2] >> 6];
-		q[3] = tab[s[i + 2] & 63];
-		out_add(o, q, 4);
-	}
-	if (i < n) {
-		q[0] = tab[s[i] >> 2];
-		q[1] = tab[(s[i] & 3) << 4 | (i + 1 < n ? s[i + 1] >> 4 : 0)];
-		q[2] = i + 1 < n ? tab[(s[i + 1] & 15) << 2] : '=';
-		q[3] = '=';
-		out_add(o, q, 4);
-	}
-}
-
 /* The file's bytes; 0, or -1 with errno set. */
 static int read_all(const char *path, struct out *data)
 {
@@ -74,7 +52,7 @@ void mod_slurp(const struct args *a)
 	if (msg[0])
 		remote_fail(a, msg);
 	out_adds(&o, "{\"changed\": false, \"content\": \"");
-	add_b64(&o, (const unsigned char *)data.buf, data.len);
+	out_b64(&o, (const unsigned char *)data.buf, data.len);
 	out_adds(&o, "\", \"encoding\": \"base64\", \"source\": ");
 	out_json_str(&o, src, strlen(src));
 	out_adds(&o, "}");

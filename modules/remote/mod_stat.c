@@ -14,29 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "remote.h"
 #include "../../include/banned.h"
-
-/* The name of id in a passwd- or group-style file, or "UNKNOWN" as stat -c %U says. */
-static void id_name(const char *file, unsigned long id, char *name, size_t size)
-{
-	FILE *f = fopen(file, "re");
-	char *line = NULL, *c1, *c2, *c3;
-	size_t cap = 0;
-
-	snprintf(name, size, "UNKNOWN");
-	while (f && getline(&line, &cap, f) > 0) {
-		if (!(c1 = strchr(line, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
-		    !(c3 = strchr(c2 + 1, ':')) || strtoul(c2 + 1, NULL, 10) != id ||
-		    c2 + 1 == c3)
-			continue;
-		snprintf(name, size, "%.*s", (int)(c1 - line), line);
-		break;
-	}
-	free(line);
-	if (f)
-		fclose(f);
-}
 
 static void add_bool(struct out *o, const char *key, int v)
 {

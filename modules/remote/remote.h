@@ -22,6 +22,8 @@ void out_adds(struct out *o, const char *s);
 void out_addf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as a JSON string literal, quotes included, as modules/_lib.sh's json_str. */
 void out_json_str(struct out *o, const char *s, size_t n);
+/* n bytes of s in base64, on one line. */
+void out_b64(struct out *o, const unsigned char *s, size_t n);
 void out_release(struct out *o);
 
 /* The module's arguments: NAME=VALUE pairs read from the stdin stream. */
@@ -52,10 +54,14 @@ char *xstrndup_or_abort(const char *s, size_t n);
 
 /* sha1.c: the SHA-1 of a file's bytes in hex (41 bytes); 0 or -1 (errno set). */
 int sha1_file(int fd, char hex[41]);
+void sha1_buf(const void *p, size_t n, char hex[41]);
 
 /* One entry point per module, in mod_NAME.c. */
 void mod_ping(const struct args *a) __attribute__((noreturn));
 void mod_slurp(const struct args *a) __attribute__((noreturn));
 void mod_stat(const struct args *a) __attribute__((noreturn));
+void mod_file(const struct args *a) __attribute__((noreturn));
+void mod_copy(const struct args *a) __attribute__((noreturn));
+void mod_lineinfile(const struct args *a) __attribute__((noreturn));
 
 #endif

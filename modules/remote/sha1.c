@@ -102,3 +102,11 @@ int sha1_file(int fd, char hex[41])
 	sha1_final(&s, hex);
 	return 0;
 }
+
+void sha1_buf(const void *p, size_t n, char hex[41])
+{
+	struct sha1 s = { { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 }, 0, { 0 }, 0 };
+
+	sha1_update(&s, p, n);
+	sha1_final(&s, hex);
+}

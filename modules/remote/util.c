@@ -62,6 +62,28 @@ void out_addf(struct out *o, const char *fmt, ...)
 	o->len += (size_t)n;
 }
 
+void out_b64(struct out *o, const unsigned char *s, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char q[4];
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		q[0] = tab[s[i] >> 2];
+		q[1] = tab[(s[i] & 3) << 4 | s[i + 1] >> 4];
+		q[2] = tab[(s[i + 1] & 15) << 2 | s[i + 2] >> 6];
+		q[3] = tab[s[i + 2] & 63];
+		out_add(o, q, 4);
+	}
+	if (i < n) {
+		q[0] = tab[s[i] >> 2];
+		q[1] = tab[(s[i] & 3) << 4 | (i + 1 < n ? s[i + 1] >> 4 : 0)];
+		q[2] = i + 1 < n ? tab[(s[i + 1] & 15) << 2] : '=';
+		q[3] = '=';
+		out_add(o, q, 4);
+	}
+}
+
 void out_release(struct out *o)
 {
 	free(o->buf);
