@@ -358,24 +358,34 @@ void path_info(struct out *o, const char *path)
 	}
 }
 
-int read_file(const char *path, struct out *data)
+/* Reads fd to its end into output; 0 or -1. */
+int drain(int fd, struct out *output)
 {
 	char chunk[65536];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return -1;
-	out_add(data, "", 0);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			break;
-		out_add(data, chunk, (size_t)n);
+			return -1;
+		out_add(output, chunk, (size_t)n);
 	}
+	return 0;
+}
+
+int read_file(const char *path, struct out *data)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return -1;
+	out_add(data, "", 0);
+	r = drain(fd, data);
+	e = errno;
 	close(fd);
-	return n < 0 ? -1 : 0;
+	errno = e;
+	return r;
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -507,22 +517,6 @@ void text_diff(struct out *o, const struct text *before, const struct text *afte
 		add_b64_text(o, after);
 		out_adds(o, "\"}");
 	}
-}
-
-/* Reads fd to its end into output; 0 or -1. */
-static int drain(int fd, struct out *output)
-{
-	char chunk[4096];
-	ssize_t n;
-
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		out_add(output, chunk, (size_t)n);
-	}
-	return 0;
 }
 
 /* argv run with stdin_fd (or ours, if -1) and stdout (and stderr) into output; its status. */

@@ -91,6 +91,8 @@ void json_member(struct out *o, const char *key, const char *s);
 int run_shell(const char *cmd, struct out *output);
 /* The whole of a file; 0 or -1. */
 int read_file(const char *path, struct out *data);
+/* Reads fd to its end into output; 0, or -1 with errno set. */
+int drain(int fd, struct out *output);
 /* HEX (33 bytes) of md5sum's answer on path; 0 or -1 (the one fork left: md5sum). */
 int md5_file(const char *path, char hex[33]);
 

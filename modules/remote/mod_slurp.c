@@ -6,33 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "remote.h"
 #include "../../include/banned.h"
-
-/* The file's bytes; 0, or -1 with errno set. */
-static int read_all(const char *path, struct out *data)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
-
-	if (fd < 0)
-		return -1;
-	out_add(data, "", 0);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		out_add(data, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-}
 
 void mod_slurp(const struct args *a)
 {
@@ -45,7 +21,7 @@ void mod_slurp(const struct args *a)
 		snprintf(msg, sizeof(msg), "source is a directory and must be a file: %s", src);
 	else if (stat(src, &st) < 0)
 		snprintf(msg, sizeof(msg), "file not found: %s", src);
-	else if (access(src, R_OK) < 0 || read_all(src, &data) < 0)
+	else if (access(src, R_OK) < 0 || read_file(src, &data) < 0)
 		snprintf(msg, sizeof(msg), "file is not readable: %s", src);
 	else
 		msg[0] = '\0';
