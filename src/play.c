@@ -1,7 +1,8 @@
 /*
  * Plays: which hosts, in which batches (serial), facts, the task lists
  * with their blocks, rescues and includes, handlers, failure limits and
- * the recap. One task at a time on all hosts of a batch (linear).
+ * the recap. One task at a time on all hosts of a batch (linear), or
+ * each host on its own (free, play_free.c).
  */
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -35,6 +36,14 @@ void hostlist_release(struct hostlist *l)
 int host_active(const struct hoststate *hs)
 {
 	return !hs->failed && !hs->unreachable && !hs->ended;
+}
+
+/* The play ends for every host of it (in the free strategy, every fiber's too). */
+static void play_end(struct play_run *pr)
+{
+	pr->end_play = 1;
+	if (pr->fiber)
+		free_end_play(pr->fiber);
 }
 
 /* ---- tags ---- */
@@ -124,12 +133,38 @@ static void run_handler(struct play_run *pr, json_t *h, struct hostlist *hosts)
 	free(was_failed);
 }
 
+/*
+ * The notifications of l's hosts, taken out of the play's: in the free
+ * strategy a host flushes its own while the others go on notifying.
+ */
+static json_t *take_notified(struct play_run *pr, struct hostlist *l)
+{
+	json_t *mine = json_object(), *hosts, *got;
+	const char *name, *host;
+	void *tmp;
+	size_t i;
+
+	json_object_foreach_safe(pr->notified, tmp, name, hosts) {
+		for (i = 0; i < l->nr; i++) {
+			host = l->v[i]->h->name;
+			if (!json_object_get(hosts, host))
+				continue;
+			if (!(got = json_object_get(mine, name)))
+				json_object_set_new(mine, name, got = json_object());
+			json_object_set_new(got, host, json_true());
+			json_object_del(hosts, host);
+		}
+		if (!json_object_size(hosts))
+			json_object_del(pr->notified, name);
+	}
+	return mine;
+}
+
 static void flush_handlers(struct play_run *pr, struct hostlist *l)
 {
-	json_t *h, *pending = pr->notified;
+	json_t *h, *pending = take_notified(pr, l);
 	size_t i, j;
 
-	pr->notified = json_object();
 	json_array_foreach(pr->handlers, i, h) {
 		struct hostlist hosts = { 0 };
 
@@ -269,7 +304,8 @@ static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
 
 	if (!what)
 		what = "noop";
-	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?: "meta");
+	out_task(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?: "meta", NULL, 0,
+		 task_identity(node));
 	if (!strcmp(what, "flush_handlers")) {
 		flush_handlers(pr, l);
 		return;
@@ -286,7 +322,7 @@ static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
 		if (!strcmp(what, "end_host"))
 			hs->ended = 1;
 		else if (!strcmp(what, "end_play") || !strcmp(what, "end_batch"))
-			pr->end_play = 1;
+			play_end(pr);
 		else if (!strcmp(what, "clear_facts"))
 			json_object_clear(hs->facts);
 	}
@@ -393,6 +429,7 @@ static json_t *load_included(struct play_run *pr, json_t *node, const char *name
 	if (item)
 		buf_addf(&line, " => (item=%s)", item);
 	if (tasks) {
+		out_task_due(pr->run);
 		if (pr->run->o->live)
 			output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
 		for (i = 0; i < hosts->nr; i++) {
@@ -509,8 +546,9 @@ static void run_include(struct play_run *pr, json_t *node, struct hostlist *l)
 
 	if (!task_tags_match(pr->run->o, node))
 		goto out;
-	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
-				    json_string_value(json_object_get(node, "__action")));
+	out_task(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
+				  json_string_value(json_object_get(node, "__action")),
+		 NULL, 0, task_identity(node));
 	if (json_object_get(node, "loop")) {
 		run_include_loop(pr, node, l, role);
 		goto out;
@@ -612,6 +650,23 @@ static int over_fail_limit(struct play_run *pr)
 	return count_failed(&batch) == batch.nr;
 }
 
+/*
+ * any_errors_fatal (the play's or the task's) ends the play at a failure;
+ * Ansible's free strategy ignores it, with a warning.
+ */
+static int errors_fatal(struct play_run *pr, json_t *node)
+{
+	if (!pr->any_errors_fatal && !json_is_true(json_object_get(node, "any_errors_fatal")))
+		return 0;
+	if (!pr->fiber)
+		return 1;
+	if (!pr->run->warned_free_fatal)
+		out_warning(pr->run, "Using any_errors_fatal with the free strategy is not supported, "
+				     "as tasks are executed independently on each host");
+	pr->run->warned_free_fatal = 1;
+	return 0;
+}
+
 static void run_node(struct play_run *pr, json_t *node, struct hostlist *l)
 {
 	const char *action = json_string_value(json_object_get(node, "__action"));
@@ -636,11 +691,10 @@ static void run_list(struct play_run *pr, json_t *list, struct hostlist *l)
 			break;
 		failed = count_failed(l);
 		run_node(pr, node, l);
-		if (count_failed(l) > failed &&
-		    (pr->any_errors_fatal || json_is_true(json_object_get(node, "any_errors_fatal"))))
-			pr->end_play = 1;
+		if (count_failed(l) > failed && errors_fatal(pr, node))
+			play_end(pr);
 		if (over_fail_limit(pr))
-			pr->end_play = 1;
+			play_end(pr);
 	}
 }
 
@@ -879,20 +933,56 @@ out:
 	hostlist_release(&todo);
 }
 
-static void run_batch(struct play_run *pr, struct hostlist *batch)
+/* Facts, then each section and its handlers: for the whole batch, or (free) for one host. */
+static void run_sections(struct play_run *pr, struct hostlist *hosts)
 {
 	json_t *section;
 	size_t i;
 
-	pr->batch = batch->v;
-	pr->nr_batch = batch->nr;
-	gather_facts(pr, batch);
+	gather_facts(pr, hosts);
 	json_array_foreach(json_object_get(pr->play, "__sections"), i, section) {
-		run_list(pr, section, batch);
+		run_list(pr, section, hosts);
 		if (pr->run->interrupted)
 			return;
-		flush_handlers(pr, batch);
+		flush_handlers(pr, hosts);
 	}
+}
+
+static int play_is_free(struct play_run *pr)
+{
+	const char *strategy = json_string_value(json_object_get(pr->play, "strategy"));
+
+	return strategy && (!strcmp(strategy, "free") || !strcmp(strategy, "ansible.builtin.free"));
+}
+
+static void run_batch(struct play_run *pr, struct hostlist *batch)
+{
+	pr->batch = batch->v;
+	pr->nr_batch = batch->nr;
+	if (play_is_free(pr))
+		free_run_batch(pr, batch, run_sections);
+	else
+		run_sections(pr, batch);
+}
+
+/*
+ * Ansible's free strategy has no max_fail_percentage: hosts do not wait
+ * for each other, so there is no point where the batch could be counted.
+ * Other strategies (host_pinned, debug) run as linear.
+ */
+static void strategy_warnings(struct play_run *pr)
+{
+	const char *strategy = json_string_value(json_object_get(pr->play, "strategy"));
+
+	if (!play_is_free(pr)) {
+		if (strategy && strcmp(strategy, "linear") && strcmp(strategy, "ansible.builtin.linear"))
+			out_warning(pr->run, "drover runs strategy '%s' as linear", strategy);
+		return;
+	}
+	if (pr->max_fail_pct >= 0 && !pr->run->warned_free_pct)
+		out_warning(pr->run, "Using max_fail_percentage with the free strategy is not "
+				     "supported, as tasks are executed independently on each host");
+	pr->run->warned_free_pct |= pr->max_fail_pct >= 0;
 }
 
 /*
@@ -983,10 +1073,7 @@ static void run_play(struct run *run, json_t *play)
 		if (run->o->live)
 			output_line(&run->out, COLOR_SKIP, "skipping: no hosts matched", 26);
 	} else {
-		if (json_is_string(json_object_get(play, "strategy")) &&
-		    strcmp(json_string_value(json_object_get(play, "strategy")), "linear"))
-			out_warning(run, "drover runs strategy '%s' as linear",
-				    json_string_value(json_object_get(play, "strategy")));
+		strategy_warnings(&pr);
 		run_batches(&pr);
 	}
 out:
