@@ -429,7 +429,7 @@ static json_t *load_included(struct play_run *pr, json_t *node, const char *name
 	if (item)
 		buf_addf(&line, " => (item=%s)", item);
 	if (tasks) {
-		out_task_due(pr->run);
+		/* as Ansible's free strategy: an "included" line brings no banner */
 		if (pr->run->o->live)
 			output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
 		for (i = 0; i < hosts->nr; i++) {
@@ -471,38 +471,116 @@ static json_t *include_for_item(json_t *node, json_t *item)
 	return copy;
 }
 
-/* One host's looped include_tasks: every item announced, then each item's tasks in turn. */
-static void include_loop_host(struct play_run *pr, json_t *node, struct hostlist *one, json_t *items)
+/* One include of a looped include_tasks: a file and an item, and the hosts that include them. */
+struct loop_include {
+	json_t *node;          /* the include task for the item */
+	char *name;            /* the file */
+	char *label;           /* the item as "(item=...)" shows it */
+	struct hostlist hosts;
+	json_t *tasks;         /* the file's tasks, once loaded */
+};
+
+struct loop_includes {
+	struct loop_include *v;
+	size_t nr, alloc;
+	json_t *index;         /* "file\nitem" -> place in v */
+};
+
+/* Adds hs to the include of name with item, made (from copy) when first met. Steals copy and name. */
+static void loop_include_add(struct loop_includes *li, json_t *copy, char *name, json_t *item,
+			     struct hoststate *hs)
 {
-	json_t *runs = json_array(), *item, *copy, *tasks;
-	struct buf err = BUF_INIT, label = BUF_INIT;
+	char *text = json_dumps(item, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+	char *key = xasprintf("%s\n%s", name, text ? text : "");
+	json_t *at = json_object_get(li->index, key);
+	struct loop_include *inc;
+	struct buf label = BUF_INIT;
+
+	if (at) {
+		json_decref(copy);
+		free(name);
+	} else {
+		ALLOC_GROW(li->v, li->nr + 1, li->alloc);
+		inc = &li->v[li->nr];
+		memset(inc, 0, sizeof(*inc));
+		jinja_to_text(item, &label);
+		inc->node = copy;
+		inc->name = name;
+		inc->label = buf_detach(&label, NULL);
+		at = json_integer((json_int_t)li->nr++);
+		json_object_set_new(li->index, key, at);
+	}
+	hostlist_add(&li->v[json_integer_value(at)].hosts, hs);
+	free(key);
+	free(text);
+}
+
+/* Every item of hs's loop: an include it joins, or its failure. */
+static void loop_include_host(struct play_run *pr, json_t *node, struct hoststate *hs,
+			      struct loop_includes *li)
+{
+	json_t *vars = vars_for_host(pr, hs, node), *items, *item, *copy;
+	struct buf err = BUF_INIT;
 	size_t j;
 	char *name;
 
+	if (!(items = task_loop_items(pr, node, vars, &err)))
+		include_failed(pr, node, hs, err.buf);
 	json_array_foreach(items, j, item) {
 		copy = include_for_item(node, item);
-		buf_reset(&label);
-		jinja_to_text(item, &label);
-		if (!(name = include_name(pr, copy, one->v[0], &err)))
-			include_failed(pr, node, one->v[0], err.buf);
-		else if ((tasks = load_included(pr, copy, name, one, label.buf)))
-			json_array_append_new(runs, tasks);
-		free(name);
-		json_decref(copy);
+		if (!(name = include_name(pr, copy, hs, &err))) {
+			include_failed(pr, node, hs, err.buf);
+			json_decref(copy);
+			continue;
+		}
+		loop_include_add(li, copy, name, item, hs);
 	}
-	json_array_foreach(runs, j, tasks)
-		run_list(pr, tasks, one);
-	json_decref(runs);
+	json_decref(items);
+	json_decref(vars);
 	buf_release(&err);
-	buf_release(&label);
 }
 
-/* A looped include: each host in turn; include_role runs once per item. */
+/*
+ * A looped include_tasks, as Ansible runs it: the hosts that include one
+ * file with one item share one include. Every include is announced, in
+ * the order first met (host by host, item by item), then each one's
+ * tasks run on its hosts together.
+ */
+static void run_include_loop_files(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	struct loop_includes li = { .index = json_object() };
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (host_active(l->v[i]) && host_condition(pr, node, l->v[i]))
+			loop_include_host(pr, node, l->v[i], &li);
+	for (i = 0; i < li.nr; i++)
+		li.v[i].tasks = load_included(pr, li.v[i].node, li.v[i].name, &li.v[i].hosts,
+					      li.v[i].label);
+	for (i = 0; i < li.nr; i++)
+		if (li.v[i].tasks)
+			run_list(pr, li.v[i].tasks, &li.v[i].hosts);
+	for (i = 0; i < li.nr; i++) {
+		json_decref(li.v[i].node);
+		json_decref(li.v[i].tasks);
+		free(li.v[i].name);
+		free(li.v[i].label);
+		hostlist_release(&li.v[i].hosts);
+	}
+	free(li.v);
+	json_decref(li.index);
+}
+
+/* A looped include_role: each host in turn, the role once per item. */
 static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist *l, int role)
 {
 	struct buf err = BUF_INIT;
 	size_t i, j;
 
+	if (!role) {
+		run_include_loop_files(pr, node, l);
+		return;
+	}
 	for (i = 0; i < l->nr; i++) {
 		struct hostlist one = { 0 };
 		json_t *vars, *items, *item;
@@ -513,15 +591,10 @@ static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist 
 		vars = vars_for_host(pr, l->v[i], node);
 		if (!(items = task_loop_items(pr, node, vars, &err)))
 			include_failed(pr, node, l->v[i], err.buf);
-		else if (!role)
-			include_loop_host(pr, node, &one, items);
 		json_array_foreach(items, j, item) {
-			json_t *copy;
+			json_t *copy = include_for_item(node, item);
 			char *name;
 
-			if (!role)
-				break;
-			copy = include_for_item(node, item);
 			if ((name = include_name(pr, copy, l->v[i], &err)))
 				run_included_role(pr, copy, name, &one);
 			free(name);
