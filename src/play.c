@@ -515,26 +515,58 @@ static void loop_include_add(struct loop_includes *li, json_t *copy, char *name,
 	free(text);
 }
 
-/* Every item of hs's loop: an include it joins, or its failure. */
+/* An item whose when is false: shown as Ansible shows a loop's skipped item. */
+static void item_skipped(struct play_run *pr, json_t *node, struct hoststate *hs, json_t *item)
+{
+	json_t *res = json_pack("{s:b, s:b, s:s}", "changed", 0, "skipped", 1, "skip_reason",
+				"Conditional result was False");
+	struct buf label = BUF_INIT;
+
+	jinja_to_text(item, &label);
+	out_host_result(pr->run, hs->h->name, "skipped", res, node, label.buf);
+	buf_release(&label);
+	json_decref(res);
+}
+
+/* Every item was skipped: the host's result is a skip. */
+static void loop_skipped(struct play_run *pr, json_t *node, struct hoststate *hs)
+{
+	json_t *res = json_pack("{s:b, s:b, s:s}", "changed", 0, "skipped", 1, "msg",
+				"All items skipped");
+
+	out_host_result(pr->run, hs->h->name, "skipped", res, node, NULL);
+	json_decref(res);
+	hs->stats.skipped++;
+	hs->seen = 1;
+	stats_move(pr, hs, NULL, "skipped");
+}
+
+/* Every item of hs's loop: an include it joins, a skip, or its failure. */
 static void loop_include_host(struct play_run *pr, json_t *node, struct hoststate *hs,
 			      struct loop_includes *li)
 {
 	json_t *vars = vars_for_host(pr, hs, node), *items, *item, *copy;
 	struct buf err = BUF_INIT;
-	size_t j;
+	size_t j, skipped = 0;
 	char *name;
 
 	if (!(items = task_loop_items(pr, node, vars, &err)))
 		include_failed(pr, node, hs, err.buf);
 	json_array_foreach(items, j, item) {
 		copy = include_for_item(node, item);
-		if (!(name = include_name(pr, copy, hs, &err))) {
+		if (!host_condition(pr, copy, hs)) {
+			item_skipped(pr, node, hs, item);
+			skipped++;
+		} else if (!(name = include_name(pr, copy, hs, &err))) {
 			include_failed(pr, node, hs, err.buf);
-			json_decref(copy);
+		} else {
+			loop_include_add(li, copy, name, item, hs);
 			continue;
 		}
-		loop_include_add(li, copy, name, item, hs);
+		json_decref(copy);
 	}
+	if (skipped && skipped == json_array_size(items))
+		loop_skipped(pr, node, hs);
 	json_decref(items);
 	json_decref(vars);
 	buf_release(&err);
@@ -552,7 +584,7 @@ static void run_include_loop_files(struct play_run *pr, json_t *node, struct hos
 	size_t i;
 
 	for (i = 0; i < l->nr; i++)
-		if (host_active(l->v[i]) && host_condition(pr, node, l->v[i]))
+		if (host_active(l->v[i]))
 			loop_include_host(pr, node, l->v[i], &li);
 	for (i = 0; i < li.nr; i++)
 		li.v[i].tasks = load_included(pr, li.v[i].node, li.v[i].name, &li.v[i].hosts,
