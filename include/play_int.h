@@ -97,6 +97,7 @@ struct play_run {
 	/* free strategy: a host's own copy of its play, run by a fiber (play_free.c) */
 	struct fiber *fiber;        /* NULL in the linear strategy */
 	struct play_run *parent;    /* the play every host's copy shares */
+	int start_found;            /* this host reached --start-at-task */
 };
 
 /* A list of hosts a task or block runs on. */

@@ -522,10 +522,11 @@ static void catch_signals(sigset_t *old, sigset_t *waitmask)
 size_t executor_add(struct executor *ex, const struct executor_job *job)
 {
 	struct run *run = ex->cur;
-	size_t old = run->alloc;
+	size_t old;
 
 	if (!run)
 		BUG("executor_add outside executor_run");
+	old = run->alloc;
 	ALLOC_GROW(run->jobs, run->nr + 1, run->alloc);
 	if (run->alloc > old) {
 		run->state = xreallocarray(run->state, run->alloc, 1);

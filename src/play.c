@@ -717,12 +717,15 @@ static int before_start(struct play_run *pr, json_t *task)
 	char *name;
 	int skip;
 
-	if (!want || pr->run->start_found)
+	/* in the free strategy each host looks for it on its own way through the play */
+	int *found = pr->fiber ? &pr->start_found : &pr->run->start_found;
+
+	if (!want || *found)
 		return 0;
 	name = task_display_name(task, NULL);
 	skip = strcmp(name, want) && strcmp(json_string_value(json_object_get(task, "name")) ?: "", want);
 	free(name);
-	pr->run->start_found = !skip;
+	*found = !skip;
 	return skip;
 }
 

@@ -127,6 +127,7 @@ static void fiber_init(struct sched *s, struct fiber *f, struct hoststate *hs)
 	f->pr.magic = NULL;
 	f->pr.hostvars = NULL;
 	f->pr.rescuable = 0;
+	f->pr.start_found = s->pr->run->start_found;
 	/* Ansible's free strategy has no max_fail_percentage (play_free_warnings) */
 	f->pr.max_fail_pct = -1;
 	hostlist_add(&f->one, hs);
@@ -306,10 +307,13 @@ void free_run_batch(struct play_run *pr, struct hostlist *batch, play_walk_fn wa
 	pthread_cond_init(&s.main_wake, NULL);
 	for (i = 0; i < batch->nr; i++)
 		fiber_init(&s, &s.f[i], batch->v[i]);
+	pr->run->shown_id = NULL;
 	if (executor_run_open(pr->run->ex, on_result, on_idle, &s) < 0)
 		finish_interrupted(&s);
-	for (i = 0; i < batch->nr; i++)
+	for (i = 0; i < batch->nr; i++) {
+		pr->run->start_found |= s.f[i].pr.start_found;
 		fiber_release(&s.f[i]);
+	}
 	pthread_cond_destroy(&s.main_wake);
 	pthread_mutex_destroy(&s.mu);
 	free(s.jobs);

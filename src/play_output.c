@@ -23,6 +23,7 @@ void out_banner(struct run *run, const char *kind, const char *name)
 	struct buf line = BUF_INIT;
 	size_t stars;
 
+	run->shown_id = NULL;
 	if (!run->o->live || run->o->adhoc)
 		return;
 	if (name)

@@ -182,4 +182,19 @@ test_expect_success 'looped include_tasks: one include per file and item, its ta
 	fi
 '
 
+# free: the same playbook as free, with -f 2 (fewer forks than hosts)
+as_free() {
+	sed "s/^  hosts: all\$/  hosts: all\n  strategy: free/" "$TEST_DIR/fixtures/play/$1" >"$1" &&
+	test "$(grep -c "^  strategy: free" "$1")" -ge 1
+}
+
+test_expect_success 'free: blocks, rescue, always, handlers and failure limits as ansible-playbook' '
+	as_free blocks.yml &&
+	both fblocks "$TRASH/blocks.yml" -f 2 &&
+	test_path_is_file "$TRASH/fblocks-drover/host1.rescue" &&
+	test_path_is_file "$TRASH/fblocks-drover/host2.block" &&
+	as_free failures.yml &&
+	EXPECT_CODE=2 both ffailures "$TRASH/failures.yml" -f 2
+'
+
 test_done
