@@ -486,7 +486,7 @@ struct loop_includes {
 	json_t *index;         /* "file\nitem" -> place in v */
 };
 
-/* Adds hs to the include of name with item, made (from copy) when first met. Steals copy and name. */
+/* Adds hs to the include of name with item, made from copy when first met. Steals both. */
 static void loop_include_add(struct loop_includes *li, json_t *copy, char *name, json_t *item,
 			     struct hoststate *hs)
 {

@@ -202,7 +202,7 @@ static void on_result(size_t job, json_t *outcome, void *data)
 	start_more(s);
 }
 
-/* Wakes the hosts whose sleep is over; says how long until the next one, or -1 when all are done. */
+/* Wakes the hosts whose sleep is over; returns the ms until the next wakes, or -1: all done. */
 static long on_idle(void *data)
 {
 	struct sched *s = data;
