@@ -41,6 +41,29 @@ typedef void (*executor_result_fn)(size_t job, json_t *outcome, void *data);
 int executor_run(struct executor *ex, const struct executor_job *jobs, size_t nr,
 		 executor_result_fn fn, void *data);
 
+/*
+ * idle(data) is called between results (at least every second): it may
+ * add jobs with executor_add(), and returns how many milliseconds to wait
+ * for results before it is called again, or -1 when no job will come
+ * any more.
+ */
+typedef long (*executor_idle_fn)(void *data);
+
+/*
+ * Runs jobs as they are added, from idle or from fn (a result may lead to
+ * the next job): ends when every job added has been reported and idle
+ * returns -1. Job numbers passed to fn are executor_add()'s. Returns as
+ * executor_run does.
+ */
+int executor_run_open(struct executor *ex, executor_result_fn fn, executor_idle_fn idle,
+		      void *data);
+
+/*
+ * Adds a job to the executor_run_open() in progress; job->msg stays the
+ * caller's until its result is reported. Returns the job's number.
+ */
+size_t executor_add(struct executor *ex, const struct executor_job *job);
+
 /* Ends the workers (closing their sessions) and frees ex. Accepts NULL. */
 void executor_free(struct executor *ex);
 

@@ -17,6 +17,8 @@
 struct inventory;
 struct host;
 struct executor;
+struct executor_job;
+struct fiber;
 
 struct host_stats {
 	int ok, changed, unreachable, failed, skipped, rescued, ignored;
@@ -38,6 +40,19 @@ struct hoststate {
 	struct host_stats stats;
 };
 
+/*
+ * A task as its results will show it: its banner and the report's task.
+ * In the free strategy they wait for the task's first result to show, as
+ * Ansible's free strategy prints a banner again whenever the result to
+ * print is another task's than the last one's.
+ */
+struct task_shown {
+	char *kind, *name;
+	char *action;        /* NULL: nothing to report (meta, include) */
+	int no_log;
+	const void *id;      /* which task: results of one id share a banner */
+};
+
 /* The whole run. */
 struct run {
 	const struct play_opts *o;
@@ -53,6 +68,9 @@ struct run {
 	char omit[64];              /* the omit placeholder */
 	struct keypass keys;        /* passphrases of encrypted key files */
 	json_t *copy_plain;         /* vaulted copy sources, decrypted once (transfer.h) */
+	struct task_shown *shown;   /* free strategy: the running host's task, else NULL */
+	const void *shown_id;       /* the task whose banner was printed last */
+	unsigned warned_free_fatal : 1, warned_free_pct : 1, warned_free_once : 1;
 };
 
 /* One play. */
@@ -76,6 +94,10 @@ struct play_run {
 	double max_fail_pct;        /* -1: not set */
 	json_t *serial;             /* the rendered serial keyword, or NULL */
 	int rescuable;              /* depth of blocks with a rescue being run */
+	/* free strategy: a host's own copy of its play, run by a fiber (play_free.c) */
+	struct fiber *fiber;        /* NULL in the linear strategy */
+	struct play_run *parent;    /* the play every host's copy shares */
+	int start_found;            /* this host reached --start-at-task */
 };
 
 /* A list of hosts a task or block runs on. */
@@ -117,6 +139,8 @@ void task_run(struct play_run *pr, json_t *task, struct hostlist *l);
 json_t *task_loop_items(struct play_run *pr, json_t *task, json_t *vars, struct buf *err);
 /* Whether a task is selected by --tags/--skip-tags. */
 int task_tags_match(const struct play_opts *o, json_t *task);
+/* Which task a result belongs to, for the free strategy's banners. */
+const void *task_identity(json_t *task);
 
 /* actions.c: the outcome of an internal action, as a module result */
 json_t *action_run(struct play_run *pr, struct hoststate *hs, json_t *task, json_t *args,
@@ -125,8 +149,38 @@ json_t *action_run(struct play_run *pr, struct hoststate *hs, json_t *task, json
 json_t *action_template_args(struct play_run *pr, json_t *task, json_t *args, json_t *vars,
 			     struct buf *err);
 
+/* play_free.c */
+/*
+ * The free strategy: each host of batch runs walk(its own play_run, a
+ * list of just itself) in a fiber of its own, up to forks at once; a
+ * host's jobs go to the executor as soon as it has them, so no host waits
+ * for another. Returns when every host is done (or the run interrupted).
+ */
+typedef void (*play_walk_fn)(struct play_run *pr, struct hostlist *one);
+void free_run_batch(struct play_run *pr, struct hostlist *batch, play_walk_fn walk);
+/*
+ * Runs a task's jobs: executor_run() in the linear strategy; in a fiber,
+ * they join the batch's executor run and the host waits for their
+ * results. Returns 0, or -1 when the run was interrupted.
+ */
+int play_exec(struct play_run *pr, const struct executor_job *jobs, size_t nr,
+	      void (*fn)(size_t job, json_t *outcome, void *data), void *data);
+/* Waits ms milliseconds: in a fiber, without holding up the other hosts. */
+void play_sleep_ms(struct play_run *pr, long ms);
+/* A host ended the play (meta: end_play, a failure limit): every fiber ends it too. */
+void free_end_play(struct fiber *f);
+
 /* play_output.c */
 void out_banner(struct run *run, const char *kind, const char *name);
+/*
+ * A task or handler starts: its banner and (with an action) the report's
+ * task; in the free strategy both wait for its first result (out_task_due).
+ */
+void out_task(struct run *run, const char *kind, const char *name, const char *action, int no_log,
+	      const void *id);
+/* Before a result: the banner and report task the free strategy held back. */
+void out_task_due(struct run *run);
+void task_shown_release(struct task_shown *ts);
 void out_host_result(struct run *run, const char *host, const char *status, json_t *result,
 		     json_t *task, const char *item_label);
 void out_retry(struct run *run, const char *host, const char *task_name, int left);

@@ -159,7 +159,7 @@ static json_t *act_pause(struct play_run *pr, struct hoststate *hs, json_t *task
 	json_t *sec = json_object_get(args, "seconds"), *min = json_object_get(args, "minutes");
 	double s = 0;
 
-	(void)pr, (void)hs, (void)task, (void)vars;
+	(void)hs, (void)task, (void)vars;
 	if (sec)
 		s = json_is_string(sec) ? atof(json_string_value(sec)) : json_number_value(sec);
 	else if (min)
@@ -170,7 +170,7 @@ static json_t *act_pause(struct play_run *pr, struct hoststate *hs, json_t *task
 		return NULL;
 	}
 	if (s > 0)
-		usleep((useconds_t)(s * 1e6));
+		play_sleep_ms(pr, (long)(s * 1000));
 	return json_pack("{s:b, s:f, s:s}", "changed", 0, "delta", s, "stdout", "Paused");
 }
 

@@ -46,14 +46,17 @@ struct executor {
 	int nr_workers;
 	long *owner;      /* key -> worker index holding its session, or -1 */
 	size_t nr_owner;
+	struct run *cur;  /* the executor_run in progress, for executor_add() */
 };
 
-/* State of one executor_run. */
+/* State of one executor_run: its jobs grow while it runs (executor_add). */
 struct run {
-	const struct executor_job *jobs;
-	size_t nr, done;
+	struct executor_job *jobs;
+	size_t nr, done, alloc;
+	size_t first_pending; /* no job below it is pending */
 	char *state; /* per job: 0 pending, 1 running, 2 done */
 	executor_result_fn fn;
+	executor_idle_fn idle;
 	void *data;
 };
 
@@ -264,13 +267,10 @@ static void worker_stop(struct executor *ex, int w, int sig)
 
 /* ---- scheduling ---- */
 
-static void ensure_owner_table(struct executor *ex, const struct executor_job *jobs, size_t nr)
+static void ensure_owner(struct executor *ex, size_t key)
 {
-	size_t i, max = 0;
+	size_t i, max = key + 1;
 
-	for (i = 0; i < nr; i++)
-		if (jobs[i].key + 1 > max)
-			max = jobs[i].key + 1;
 	if (max <= ex->nr_owner)
 		return;
 	ex->owner = xreallocarray(ex->owner, max, sizeof(long));
@@ -286,7 +286,9 @@ static long pick_job(struct executor *ex, struct run *run, int w)
 	long long now = now_ms();
 	size_t i;
 
-	for (i = 0; i < run->nr; i++) {
+	while (run->first_pending < run->nr && run->state[run->first_pending])
+		run->first_pending++;
+	for (i = run->first_pending; i < run->nr; i++) {
 		long o;
 
 		if (run->state[i])
@@ -424,9 +426,9 @@ static void check_deadlines(struct executor *ex, struct run *run)
 
 /* Waits for worker output or a signal; returns -1 when interrupted. */
 static int wait_and_read(struct executor *ex, struct run *run, struct pollfd *pfd,
-			 const sigset_t *waitmask)
+			 const sigset_t *waitmask, int wait_ms)
 {
-	struct timespec tick = { 1, 0 };
+	struct timespec tick = { wait_ms / 1000, (long)(wait_ms % 1000) * 1000000 };
 	int w, n;
 
 	for (w = 0; w < ex->nr_workers; w++) {
@@ -517,30 +519,98 @@ static void catch_signals(sigset_t *old, sigset_t *waitmask)
 	sigdelset(waitmask, SIGTERM);
 }
 
-int executor_run(struct executor *ex, const struct executor_job *jobs, size_t nr,
-		 executor_result_fn fn, void *data)
+size_t executor_add(struct executor *ex, const struct executor_job *job)
 {
-	struct run run = { jobs, nr, 0, xcalloc(nr ? nr : 1, 1), fn, data };
-	struct pollfd *pfd = xcalloc((size_t)ex->nr_workers, sizeof(*pfd));
-	sigset_t old, waitmask;
-	int r = 0;
+	struct run *run = ex->cur;
+	size_t old;
 
-	ensure_owner_table(ex, jobs, nr);
+	if (!run)
+		BUG("executor_add outside executor_run");
+	old = run->alloc;
+	ALLOC_GROW(run->jobs, run->nr + 1, run->alloc);
+	if (run->alloc > old) {
+		run->state = xreallocarray(run->state, run->alloc, 1);
+		memset(run->state + old, 0, run->alloc - old);
+	}
+	run->jobs[run->nr] = *job;
+	ensure_owner(ex, job->key);
+	return run->nr++;
+}
+
+/* How long to wait for results before asking idle again; -1: the run is over. */
+static int next_wait_ms(struct run *run)
+{
+	long wait = run->idle ? run->idle(run->data) : -1;
+
+	if (run->done < run->nr)
+		return wait < 0 || wait > 1000 ? 1000 : (int)wait;
+	return wait < 0 ? -1 : wait > 1000 ? 1000 : (int)wait;
+}
+
+int executor_run_open(struct executor *ex, executor_result_fn fn, executor_idle_fn idle,
+		      void *data)
+{
+	struct run run = { .fn = fn, .idle = idle, .data = data };
+	struct pollfd *pfd = xcalloc((size_t)ex->nr_workers, sizeof(*pfd));
+	struct run *outer = ex->cur;
+	sigset_t old, waitmask;
+	int r = 0, wait;
+
+	ex->cur = &run;
 	catch_signals(&old, &waitmask);
-	while (run.done < run.nr) {
+	for (;;) {
 		dispatch_all(ex, &run);
-		if (run.done == run.nr)
+		if ((wait = next_wait_ms(&run)) < 0)
 			break;
-		if (wait_and_read(ex, &run, pfd, &waitmask) < 0) {
+		dispatch_all(ex, &run);
+		if (wait_and_read(ex, &run, pfd, &waitmask, wait) < 0) {
 			stop_all(ex, SIGTERM);
 			r = -1;
 			break;
 		}
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	ex->cur = outer;
 	free(pfd);
+	free(run.jobs);
 	free(run.state);
 	return r;
+}
+
+/* executor_run: its fixed jobs are added when the run first asks for more. */
+struct fixed {
+	struct executor *ex;
+	const struct executor_job *jobs;
+	size_t nr;
+	int added;
+	executor_result_fn fn;
+	void *data;
+};
+
+static long fixed_idle(void *data)
+{
+	struct fixed *f = data;
+	size_t i;
+
+	for (i = 0; i < f->nr && !f->added; i++)
+		executor_add(f->ex, &f->jobs[i]);
+	f->added = 1;
+	return -1;
+}
+
+static void fixed_result(size_t job, json_t *outcome, void *data)
+{
+	struct fixed *f = data;
+
+	f->fn(job, outcome, f->data);
+}
+
+int executor_run(struct executor *ex, const struct executor_job *jobs, size_t nr,
+		 executor_result_fn fn, void *data)
+{
+	struct fixed f = { ex, jobs, nr, 0, fn, data };
+
+	return executor_run_open(ex, fixed_result, fixed_idle, &f);
 }
 
 void executor_free(struct executor *ex)

@@ -1,7 +1,8 @@
 /*
  * Plays: which hosts, in which batches (serial), facts, the task lists
  * with their blocks, rescues and includes, handlers, failure limits and
- * the recap. One task at a time on all hosts of a batch (linear).
+ * the recap. One task at a time on all hosts of a batch (linear), or
+ * each host on its own (free, play_free.c).
  */
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -35,6 +36,14 @@ void hostlist_release(struct hostlist *l)
 int host_active(const struct hoststate *hs)
 {
 	return !hs->failed && !hs->unreachable && !hs->ended;
+}
+
+/* The play ends for every host of it (in the free strategy, every fiber's too). */
+static void play_end(struct play_run *pr)
+{
+	pr->end_play = 1;
+	if (pr->fiber)
+		free_end_play(pr->fiber);
 }
 
 /* ---- tags ---- */
@@ -124,12 +133,38 @@ static void run_handler(struct play_run *pr, json_t *h, struct hostlist *hosts)
 	free(was_failed);
 }
 
+/*
+ * The notifications of l's hosts, taken out of the play's: in the free
+ * strategy a host flushes its own while the others go on notifying.
+ */
+static json_t *take_notified(struct play_run *pr, struct hostlist *l)
+{
+	json_t *mine = json_object(), *hosts, *got;
+	const char *name, *host;
+	void *tmp;
+	size_t i;
+
+	json_object_foreach_safe(pr->notified, tmp, name, hosts) {
+		for (i = 0; i < l->nr; i++) {
+			host = l->v[i]->h->name;
+			if (!json_object_get(hosts, host))
+				continue;
+			if (!(got = json_object_get(mine, name)))
+				json_object_set_new(mine, name, got = json_object());
+			json_object_set_new(got, host, json_true());
+			json_object_del(hosts, host);
+		}
+		if (!json_object_size(hosts))
+			json_object_del(pr->notified, name);
+	}
+	return mine;
+}
+
 static void flush_handlers(struct play_run *pr, struct hostlist *l)
 {
-	json_t *h, *pending = pr->notified;
+	json_t *h, *pending = take_notified(pr, l);
 	size_t i, j;
 
-	pr->notified = json_object();
 	json_array_foreach(pr->handlers, i, h) {
 		struct hostlist hosts = { 0 };
 
@@ -269,7 +304,8 @@ static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
 
 	if (!what)
 		what = "noop";
-	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?: "meta");
+	out_task(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?: "meta", NULL, 0,
+		 task_identity(node));
 	if (!strcmp(what, "flush_handlers")) {
 		flush_handlers(pr, l);
 		return;
@@ -286,7 +322,7 @@ static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
 		if (!strcmp(what, "end_host"))
 			hs->ended = 1;
 		else if (!strcmp(what, "end_play") || !strcmp(what, "end_batch"))
-			pr->end_play = 1;
+			play_end(pr);
 		else if (!strcmp(what, "clear_facts"))
 			json_object_clear(hs->facts);
 	}
@@ -393,6 +429,7 @@ static json_t *load_included(struct play_run *pr, json_t *node, const char *name
 	if (item)
 		buf_addf(&line, " => (item=%s)", item);
 	if (tasks) {
+		/* as Ansible's free strategy: an "included" line brings no banner */
 		if (pr->run->o->live)
 			output_line(&pr->run->out, COLOR_SKIP, line.buf, line.len);
 		for (i = 0; i < hosts->nr; i++) {
@@ -434,38 +471,148 @@ static json_t *include_for_item(json_t *node, json_t *item)
 	return copy;
 }
 
-/* One host's looped include_tasks: every item announced, then each item's tasks in turn. */
-static void include_loop_host(struct play_run *pr, json_t *node, struct hostlist *one, json_t *items)
-{
-	json_t *runs = json_array(), *item, *copy, *tasks;
-	struct buf err = BUF_INIT, label = BUF_INIT;
-	size_t j;
-	char *name;
+/* One include of a looped include_tasks: a file and an item, and the hosts that include them. */
+struct loop_include {
+	json_t *node;          /* the include task for the item */
+	char *name;            /* the file */
+	char *label;           /* the item as "(item=...)" shows it */
+	struct hostlist hosts;
+	json_t *tasks;         /* the file's tasks, once loaded */
+};
 
-	json_array_foreach(items, j, item) {
-		copy = include_for_item(node, item);
-		buf_reset(&label);
-		jinja_to_text(item, &label);
-		if (!(name = include_name(pr, copy, one->v[0], &err)))
-			include_failed(pr, node, one->v[0], err.buf);
-		else if ((tasks = load_included(pr, copy, name, one, label.buf)))
-			json_array_append_new(runs, tasks);
-		free(name);
+struct loop_includes {
+	struct loop_include *v;
+	size_t nr, alloc;
+	json_t *index;         /* "file\nitem" -> place in v */
+};
+
+/* Adds hs to the include of name with item, made from copy when first met. Steals both. */
+static void loop_include_add(struct loop_includes *li, json_t *copy, char *name, json_t *item,
+			     struct hoststate *hs)
+{
+	char *text = json_dumps(item, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+	char *key = xasprintf("%s\n%s", name, text ? text : "");
+	json_t *at = json_object_get(li->index, key);
+	struct loop_include *inc;
+	struct buf label = BUF_INIT;
+
+	if (at) {
 		json_decref(copy);
+		free(name);
+	} else {
+		ALLOC_GROW(li->v, li->nr + 1, li->alloc);
+		inc = &li->v[li->nr];
+		memset(inc, 0, sizeof(*inc));
+		jinja_to_text(item, &label);
+		inc->node = copy;
+		inc->name = name;
+		inc->label = buf_detach(&label, NULL);
+		at = json_integer((json_int_t)li->nr++);
+		json_object_set_new(li->index, key, at);
 	}
-	json_array_foreach(runs, j, tasks)
-		run_list(pr, tasks, one);
-	json_decref(runs);
-	buf_release(&err);
-	buf_release(&label);
+	hostlist_add(&li->v[json_integer_value(at)].hosts, hs);
+	free(key);
+	free(text);
 }
 
-/* A looped include: each host in turn; include_role runs once per item. */
+/* An item whose when is false: shown as Ansible shows a loop's skipped item. */
+static void item_skipped(struct play_run *pr, json_t *node, struct hoststate *hs, json_t *item)
+{
+	json_t *res = json_pack("{s:b, s:b, s:s}", "changed", 0, "skipped", 1, "skip_reason",
+				"Conditional result was False");
+	struct buf label = BUF_INIT;
+
+	jinja_to_text(item, &label);
+	out_host_result(pr->run, hs->h->name, "skipped", res, node, label.buf);
+	buf_release(&label);
+	json_decref(res);
+}
+
+/* Every item was skipped: the host's result is a skip. */
+static void loop_skipped(struct play_run *pr, json_t *node, struct hoststate *hs)
+{
+	json_t *res = json_pack("{s:b, s:b, s:s}", "changed", 0, "skipped", 1, "msg",
+				"All items skipped");
+
+	out_host_result(pr->run, hs->h->name, "skipped", res, node, NULL);
+	json_decref(res);
+	hs->stats.skipped++;
+	hs->seen = 1;
+	stats_move(pr, hs, NULL, "skipped");
+}
+
+/* Every item of hs's loop: an include it joins, a skip, or its failure. */
+static void loop_include_host(struct play_run *pr, json_t *node, struct hoststate *hs,
+			      struct loop_includes *li)
+{
+	json_t *vars = vars_for_host(pr, hs, node), *items, *item, *copy;
+	struct buf err = BUF_INIT;
+	size_t j, skipped = 0;
+	char *name;
+
+	if (!(items = task_loop_items(pr, node, vars, &err)))
+		include_failed(pr, node, hs, err.buf);
+	json_array_foreach(items, j, item) {
+		copy = include_for_item(node, item);
+		if (!host_condition(pr, copy, hs)) {
+			item_skipped(pr, node, hs, item);
+			skipped++;
+		} else if (!(name = include_name(pr, copy, hs, &err))) {
+			include_failed(pr, node, hs, err.buf);
+		} else {
+			loop_include_add(li, copy, name, item, hs);
+			continue;
+		}
+		json_decref(copy);
+	}
+	if (skipped && skipped == json_array_size(items))
+		loop_skipped(pr, node, hs);
+	json_decref(items);
+	json_decref(vars);
+	buf_release(&err);
+}
+
+/*
+ * A looped include_tasks, as Ansible runs it: the hosts that include one
+ * file with one item share one include. Every include is announced, in
+ * the order first met (host by host, item by item), then each one's
+ * tasks run on its hosts together.
+ */
+static void run_include_loop_files(struct play_run *pr, json_t *node, struct hostlist *l)
+{
+	struct loop_includes li = { .index = json_object() };
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (host_active(l->v[i]))
+			loop_include_host(pr, node, l->v[i], &li);
+	for (i = 0; i < li.nr; i++)
+		li.v[i].tasks = load_included(pr, li.v[i].node, li.v[i].name, &li.v[i].hosts,
+					      li.v[i].label);
+	for (i = 0; i < li.nr; i++)
+		if (li.v[i].tasks)
+			run_list(pr, li.v[i].tasks, &li.v[i].hosts);
+	for (i = 0; i < li.nr; i++) {
+		json_decref(li.v[i].node);
+		json_decref(li.v[i].tasks);
+		free(li.v[i].name);
+		free(li.v[i].label);
+		hostlist_release(&li.v[i].hosts);
+	}
+	free(li.v);
+	json_decref(li.index);
+}
+
+/* A looped include_role: each host in turn, the role once per item. */
 static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist *l, int role)
 {
 	struct buf err = BUF_INIT;
 	size_t i, j;
 
+	if (!role) {
+		run_include_loop_files(pr, node, l);
+		return;
+	}
 	for (i = 0; i < l->nr; i++) {
 		struct hostlist one = { 0 };
 		json_t *vars, *items, *item;
@@ -476,15 +623,10 @@ static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist 
 		vars = vars_for_host(pr, l->v[i], node);
 		if (!(items = task_loop_items(pr, node, vars, &err)))
 			include_failed(pr, node, l->v[i], err.buf);
-		else if (!role)
-			include_loop_host(pr, node, &one, items);
 		json_array_foreach(items, j, item) {
-			json_t *copy;
+			json_t *copy = include_for_item(node, item);
 			char *name;
 
-			if (!role)
-				break;
-			copy = include_for_item(node, item);
 			if ((name = include_name(pr, copy, l->v[i], &err)))
 				run_included_role(pr, copy, name, &one);
 			free(name);
@@ -509,8 +651,9 @@ static void run_include(struct play_run *pr, json_t *node, struct hostlist *l)
 
 	if (!task_tags_match(pr->run->o, node))
 		goto out;
-	out_banner(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
-				    json_string_value(json_object_get(node, "__action")));
+	out_task(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
+				  json_string_value(json_object_get(node, "__action")),
+		 NULL, 0, task_identity(node));
 	if (json_object_get(node, "loop")) {
 		run_include_loop(pr, node, l, role);
 		goto out;
@@ -574,12 +717,15 @@ static int before_start(struct play_run *pr, json_t *task)
 	char *name;
 	int skip;
 
-	if (!want || pr->run->start_found)
+	/* in the free strategy each host looks for it on its own way through the play */
+	int *found = pr->fiber ? &pr->start_found : &pr->run->start_found;
+
+	if (!want || *found)
 		return 0;
 	name = task_display_name(task, NULL);
 	skip = strcmp(name, want) && strcmp(json_string_value(json_object_get(task, "name")) ?: "", want);
 	free(name);
-	pr->run->start_found = !skip;
+	*found = !skip;
 	return skip;
 }
 
@@ -612,6 +758,23 @@ static int over_fail_limit(struct play_run *pr)
 	return count_failed(&batch) == batch.nr;
 }
 
+/*
+ * any_errors_fatal (the play's or the task's) ends the play at a failure;
+ * Ansible's free strategy ignores it, with a warning.
+ */
+static int errors_fatal(struct play_run *pr, json_t *node)
+{
+	if (!pr->any_errors_fatal && !json_is_true(json_object_get(node, "any_errors_fatal")))
+		return 0;
+	if (!pr->fiber)
+		return 1;
+	if (!pr->run->warned_free_fatal)
+		out_warning(pr->run, "Using any_errors_fatal with the free strategy is not supported, "
+				     "as tasks are executed independently on each host");
+	pr->run->warned_free_fatal = 1;
+	return 0;
+}
+
 static void run_node(struct play_run *pr, json_t *node, struct hostlist *l)
 {
 	const char *action = json_string_value(json_object_get(node, "__action"));
@@ -636,11 +799,10 @@ static void run_list(struct play_run *pr, json_t *list, struct hostlist *l)
 			break;
 		failed = count_failed(l);
 		run_node(pr, node, l);
-		if (count_failed(l) > failed &&
-		    (pr->any_errors_fatal || json_is_true(json_object_get(node, "any_errors_fatal"))))
-			pr->end_play = 1;
+		if (count_failed(l) > failed && errors_fatal(pr, node))
+			play_end(pr);
 		if (over_fail_limit(pr))
-			pr->end_play = 1;
+			play_end(pr);
 	}
 }
 
@@ -879,20 +1041,56 @@ out:
 	hostlist_release(&todo);
 }
 
-static void run_batch(struct play_run *pr, struct hostlist *batch)
+/* Facts, then each section and its handlers: for the whole batch, or (free) for one host. */
+static void run_sections(struct play_run *pr, struct hostlist *hosts)
 {
 	json_t *section;
 	size_t i;
 
-	pr->batch = batch->v;
-	pr->nr_batch = batch->nr;
-	gather_facts(pr, batch);
+	gather_facts(pr, hosts);
 	json_array_foreach(json_object_get(pr->play, "__sections"), i, section) {
-		run_list(pr, section, batch);
+		run_list(pr, section, hosts);
 		if (pr->run->interrupted)
 			return;
-		flush_handlers(pr, batch);
+		flush_handlers(pr, hosts);
 	}
+}
+
+static int play_is_free(struct play_run *pr)
+{
+	const char *strategy = json_string_value(json_object_get(pr->play, "strategy"));
+
+	return strategy && (!strcmp(strategy, "free") || !strcmp(strategy, "ansible.builtin.free"));
+}
+
+static void run_batch(struct play_run *pr, struct hostlist *batch)
+{
+	pr->batch = batch->v;
+	pr->nr_batch = batch->nr;
+	if (play_is_free(pr))
+		free_run_batch(pr, batch, run_sections);
+	else
+		run_sections(pr, batch);
+}
+
+/*
+ * Ansible's free strategy has no max_fail_percentage: hosts do not wait
+ * for each other, so there is no point where the batch could be counted.
+ * Other strategies (host_pinned, debug) run as linear.
+ */
+static void strategy_warnings(struct play_run *pr)
+{
+	const char *strategy = json_string_value(json_object_get(pr->play, "strategy"));
+
+	if (!play_is_free(pr)) {
+		if (strategy && strcmp(strategy, "linear") && strcmp(strategy, "ansible.builtin.linear"))
+			out_warning(pr->run, "drover runs strategy '%s' as linear", strategy);
+		return;
+	}
+	if (pr->max_fail_pct >= 0 && !pr->run->warned_free_pct)
+		out_warning(pr->run, "Using max_fail_percentage with the free strategy is not "
+				     "supported, as tasks are executed independently on each host");
+	pr->run->warned_free_pct |= pr->max_fail_pct >= 0;
 }
 
 /*
@@ -983,10 +1181,7 @@ static void run_play(struct run *run, json_t *play)
 		if (run->o->live)
 			output_line(&run->out, COLOR_SKIP, "skipping: no hosts matched", 26);
 	} else {
-		if (json_is_string(json_object_get(play, "strategy")) &&
-		    strcmp(json_string_value(json_object_get(play, "strategy")), "linear"))
-			out_warning(run, "drover runs strategy '%s' as linear",
-				    json_string_value(json_object_get(play, "strategy")));
+		strategy_warnings(&pr);
 		run_batches(&pr);
 	}
 out:

@@ -24,6 +24,7 @@ void out_banner(struct run *run, const char *kind, const char *name)
 	struct buf line = BUF_INIT;
 	size_t stars;
 
+	run->shown_id = NULL;
 	if (!run->o->live || run->o->adhoc)
 		return;
 	if (name)
@@ -37,6 +38,49 @@ void out_banner(struct run *run, const char *kind, const char *name)
 	fputc('\n', run->out.fp);
 	output_line(&run->out, COLOR_NONE, line.buf, line.len);
 	buf_release(&line);
+}
+
+void task_shown_release(struct task_shown *ts)
+{
+	free(ts->kind);
+	free(ts->name);
+	free(ts->action);
+	memset(ts, 0, sizeof(*ts));
+}
+
+static void show_task(struct run *run, const char *kind, const char *name, const char *action,
+		      int no_log)
+{
+	out_banner(run, kind, name);
+	if (action && run->o->report)
+		report_task(run->o->report, name, action, no_log);
+}
+
+void out_task(struct run *run, const char *kind, const char *name, const char *action, int no_log,
+	      const void *id)
+{
+	struct task_shown *ts = run->shown;
+
+	if (!ts) {
+		show_task(run, kind, name, action, no_log);
+		return;
+	}
+	task_shown_release(ts);
+	ts->kind = xstrdup(kind);
+	ts->name = xstrdup(name);
+	ts->action = action ? xstrdup(action) : NULL;
+	ts->no_log = no_log;
+	ts->id = id;
+}
+
+void out_task_due(struct run *run)
+{
+	struct task_shown *ts = run->shown;
+
+	if (!ts || !ts->kind || ts->id == run->shown_id)
+		return;
+	show_task(run, ts->kind, ts->name, ts->action, ts->no_log);
+	run->shown_id = ts->id;
 }
 
 char *task_display_name(json_t *task, json_t *vars)
@@ -158,6 +202,7 @@ void out_host_result(struct run *run, const char *host, const char *status, json
 	int changed = json_is_true(json_object_get(result, "changed"));
 	enum color c;
 
+	out_task_due(run);
 	if (!run->o->live)
 		return;
 	/* what is shown never holds a secret */
@@ -204,6 +249,7 @@ void out_retry(struct run *run, const char *host, const char *task_name, int lef
 {
 	struct buf line = BUF_INIT;
 
+	out_task_due(run);
 	if (!run->o->live)
 		return;
 	buf_addf(&line, "FAILED - RETRYING: [%s]: %s (%d retries left).", host, task_name, left);

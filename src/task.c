@@ -808,7 +808,7 @@ static void advance(struct task_run *t, struct hexec *hx)
 			return;
 		}
 		if (hx->next && json_is_number(pause))
-			usleep((useconds_t)(json_number_value(pause) * 1e6));
+			play_sleep_ms(t->pr, (long)(json_number_value(pause) * 1000));
 		hx->item = json_array_get(hx->items, hx->next);
 		set_loop_vars(t, hx, hx->next++);
 		start_one(t, hx);
@@ -870,7 +870,7 @@ static int run_round(struct task_run *t)
 		which[n++] = i;
 	}
 	if (n)
-		r = executor_run(t->pr->run->ex, jobs, n, on_outcome, &rd);
+		r = play_exec(t->pr, jobs, n, on_outcome, &rd);
 	for (i = 0; i < n; i++)
 		free(jobs[i].msg);
 	free(jobs);
@@ -994,8 +994,29 @@ static void run_hosts(struct task_run *t)
 			return;
 		}
 		if (!jobs && wake && time(NULL) < wake)
-			sleep((unsigned)(wake - time(NULL)));
+			play_sleep_ms(t->pr, 1000L * (long)(wake - time(NULL)));
 	}
+}
+
+/*
+ * Which task a result belongs to, for the free strategy's banners: a
+ * handler is copied for each run, but its place in the playbook is one.
+ */
+const void *task_identity(json_t *task)
+{
+	json_t *where = json_object_get(task, "__where");
+
+	return where ? (const void *)where : (const void *)task;
+}
+
+/* Ansible's free strategy runs a run_once task on every host, and says so once. */
+static void warn_free_run_once(struct run *run)
+{
+	if (run->warned_free_once)
+		return;
+	run->warned_free_once = 1;
+	out_warning(run, "Using run_once with the free strategy is not currently supported. This "
+			 "task will still be executed for every host in the inventory list.");
 }
 
 void task_run(struct play_run *pr, json_t *task, struct hostlist *l)
@@ -1012,10 +1033,10 @@ void task_run(struct play_run *pr, json_t *task, struct hostlist *l)
 		goto out;
 	vars = vars_prepare_task(pr, task, &active);
 	t.name = task_display_name(task, json_array_get(vars, 0));
-	out_banner(pr->run, json_object_get(task, "__handler") ? "RUNNING HANDLER" : "TASK", t.name);
-	if (pr->run->o->report)
-		report_task(pr->run->o->report, t.name, t.action,
-			    json_is_true(json_object_get(task, "no_log")));
+	out_task(pr->run, json_object_get(task, "__handler") ? "RUNNING HANDLER" : "TASK", t.name,
+		 t.action, json_is_true(json_object_get(task, "no_log")), task_identity(task));
+	if (pr->fiber && json_is_true(json_object_get(task, "run_once")))
+		warn_free_run_once(pr->run);
 	/* pause, like run_once tasks, runs once for the whole batch */
 	t.nr = json_is_true(json_object_get(task, "run_once")) || !strcmp(t.action, "pause") ?
 		1 : active.nr;

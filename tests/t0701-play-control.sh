@@ -42,7 +42,7 @@ test_expect_success 'control flow as ansible-playbook: recap and files' '
 	echo 3 >expect &&
 	test_cmp expect d/host3.hostvars &&
 	test_grep "^FAILED - RETRYING: \[host1\]: retried until the third try (5 retries left)\." d.out &&
-	test_grep "^included: .*looped.yml for host2 => (item=two)" d.out &&
+	test_grep "^included: .*looped.yml for host1, host2 => (item=two)" d.out &&
 	if command -v ansible-playbook >/dev/null; then
 		ref_play "$PB/control.yml" -e out_dir="$TRASH/a" -e level=extra >a.out 2>&1 &&
 		recap a.out >expect && recap d.out >actual && test_cmp expect actual &&
