@@ -59,8 +59,9 @@
 # drover-fleet-sshd.service running the host's sshd; nothing this machine
 # enables (ssh, databases, timers) starts, as those would share its network.
 # /run/systemd/system exists there, so modules take their systemd paths.
-# Its console (everything systemd prints) is DIR/hosts/hI/console.log; the
-# cgroup's path is in DIR/hosts/hI/cgroup. reboot and shutdown are not
+# Its console is DIR/hosts/hI/console.log (once journald runs, systemd
+# logs there instead: `fleet.sh exec DIR I journalctl -b`); the cgroup's
+# path is in DIR/hosts/hI/cgroup. reboot and shutdown are not
 # supported on these hosts. `down` kills the host's PID 1, which ends its
 # whole PID namespace at once (systemd takes SIGTERM as "re-execute"), then
 # removes its cgroup. Exit status 3 from `up` means this machine cannot
@@ -530,7 +531,7 @@ stop_systemd_hosts() {
 		t=0
 		while [ -f "$cg/cgroup.events" ] && ! grep -qx 'populated 0' "$cg/cgroup.events"; do
 			if [ $t -ge 50 ]; then
-				echo "fleet.sh: $cg still has processes: $(cat "$cg/cgroup.procs" | tr '\n' ' ')" >&2
+				echo "fleet.sh: $cg still has processes: $(tr '\n' ' ' <"$cg/cgroup.procs")" >&2
 				break
 			fi
 			sleep 0.1
