@@ -5,9 +5,13 @@
 #   SysV script /etc/init.d/NAME (its status action, or `pattern` in the
 #   process list, tells whether it runs) and update-rc.d (or chkconfig) for
 #   enabled; with neither it fails and says so. started and stopped act
-#   only when needed; restarted and reloaded always act (reloaded starts a
-#   stopped service). Check mode predicts. The systemd path is untested
-#   here (the test hosts' init is not systemd).
+#   only when needed; restarted and reloaded always act (both start a
+#   stopped service). With systemd, a unit that is activating (e.g. waiting
+#   to be restarted after a crash) counts as running, reloaded runs
+#   `systemctl reload` (a unit without ExecReload fails, as with Ansible),
+#   a unit systemd does not know fails before anything (check mode too),
+#   and the result's state for restarted and reloaded is started.
+#   Check mode predicts.
 # option: name type=str  The service (unit) name; required except for a
 #   bare daemon_reload.
 # option: state type=str  started, stopped, restarted or reloaded.
@@ -74,9 +78,29 @@ act() {
 
 # ---- systemd ----
 sd() { systemctl ${scope:+--$scope} "$@"; }
-sd_running() { sd is-active --quiet "$name"; }
-sd_enabled() { sd is-enabled --quiet "$name" 2>/dev/null; }
+# sd_show PROPERTY: one property of the unit, e.g. LoadState or ActiveState.
+sd_show() { sd show -p "$1" --value "$name" 2>/dev/null; }
+# Running also while it comes up (activating covers a unit waiting to be
+# restarted after a crash) or reloads: stopping such a unit must act.
+sd_running() {
+	case $(sd_show ActiveState) in active | activating | reloading) return 0 ;; esac
+	return 1
+}
+sd_deactivating() { [ "$(sd_show ActiveState)" = deactivating ]; }
+# Enabled: is-enabled succeeds, except for units only reached through
+# another (indirect, alias), which enabling would still install.
+sd_enabled() {
+	_e=$(sd is-enabled "$name" 2>/dev/null) || return 1
+	[ "$_e" != indirect ] && [ "$_e" != alias ]
+}
 sd_masked() { [ "$(sd is-enabled "$name" 2>/dev/null)" = masked ]; }
+# Known to systemd (a unit file, or a SysV script it wraps): checked before
+# state and enabled act, so check mode fails for a missing unit too.
+sd_found() {
+	_l=$(sd_show LoadState)
+	[ -n "$_l" ] && [ "$_l" != not-found ] && return 0
+	[ -x "/etc/init.d/$name" ]
+}
 
 # ---- SysV ----
 sv_running() {
@@ -119,16 +143,21 @@ if [ "$init" = systemd ]; then
 	[ "$no_block" = true ] && nb=--no-block
 	if [ "$masked" = true ] && ! sd_masked; then act sd mask "$name"; fi
 	if [ "$masked" = false ] && sd_masked; then act sd unmask "$name"; fi
+	if [ -n "$enabled$state" ] && ! sd_found; then
+		drover_fail "Could not find the requested service $name: host"
+	fi
 	f=
 	[ "$force" = true ] && f=--force
 	if [ "$enabled" = true ] && ! sd_enabled; then act sd enable $f "$name"; fi
 	if [ "$enabled" = false ] && sd_enabled; then act sd disable $f "$name"; fi
 	case $state in
 	started) sd_running || act sd start $nb "$name" ;;
-	stopped) ! sd_running || act sd stop $nb "$name" ;;
-	restarted) act sd restart $nb "$name" ;;
-	reloaded) if sd_running; then act sd reload-or-restart $nb "$name"; else act sd start $nb "$name"; fi ;;
+	stopped) if sd_running || sd_deactivating; then act sd stop $nb "$name"; fi ;;
+	restarted) if sd_running; then act sd restart $nb "$name"; else act sd start $nb "$name"; fi ;;
+	reloaded) if sd_running; then act sd reload $nb "$name"; else act sd start $nb "$name"; fi ;;
 	esac
+	# As systemd reports it: a restarted or reloaded unit is started.
+	case $state in restarted | reloaded) state=started ;; esac
 else
 	[ -z "$name" ] && drover_exit "{\"changed\": false, \"name\": null}"
 	if [ "$enabled" = true ] && ! sv_enabled; then sv_enable yes; fi

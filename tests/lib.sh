@@ -37,6 +37,8 @@
 #                  their own mount, PID and UTS namespaces over an overlay
 #                  of /; see fleet.sh), or skip_all where this machine
 #                  cannot do it
+#   fleet_up_systemd N  the same, each host booting a real systemd as its
+#                  PID 1, or skip_all (saying why) where it cannot boot
 #   fleet_exec I CMD  run CMD inside isolated host I without ssh (nsenter)
 #   test_expect_success TITLE BODY, test_expect_failure TITLE BODY (a known
 #   breakage), test_skip TITLE REASON, skip_all REASON, test_done
@@ -134,8 +136,15 @@ fleet_up() {
 	FLEET=$TRASH/fleet
 	_n=$1
 	shift
-	if ! sh "$TEST_DIR/fleet/fleet.sh" up "$_n" "$FLEET" --net "$FLEET_NET" \
-		${FLEET_PORT:+--port "$FLEET_PORT"} "$@" >"$TRASH/fleet-up.log" 2>&1; then
+	_r=0
+	sh "$TEST_DIR/fleet/fleet.sh" up "$_n" "$FLEET" --net "$FLEET_NET" \
+		${FLEET_PORT:+--port "$FLEET_PORT"} "$@" >"$TRASH/fleet-up.log" 2>&1 || _r=$?
+	if [ $_r -eq 3 ]; then
+		# fleet.sh: this machine cannot do it (e.g. boot systemd in a namespace)
+		FLEET=
+		skip_all "$(tail -n 1 "$TRASH/fleet-up.log")"
+	fi
+	if [ $_r -ne 0 ]; then
 		cat "$TRASH/fleet-up.log" >&2
 		echo "Bail out! fleet_up $_n failed" >&2
 		FLEET=
@@ -171,6 +180,16 @@ fleet_up_isolated() {
 	unshare --mount --pid --uts --fork true 2>/dev/null ||
 		skip_all "unshare --mount --pid --uts is not permitted here"
 	fleet_up "$@" --isolated
+}
+
+# fleet_up_systemd N: a fleet of isolated hosts whose PID 1 is a real
+# systemd; skips the whole file, saying why, where this machine cannot
+# boot systemd in a namespace.
+fleet_up_systemd() {
+	[ "$(id -u)" = 0 ] || skip_all "systemd hosts need root"
+	unshare --mount --pid --uts --cgroup --fork true 2>/dev/null ||
+		skip_all "unshare --mount --pid --uts --cgroup is not permitted here"
+	fleet_up "$@" --systemd
 }
 
 # fleet_exec I CMD: runs CMD (sh -c) inside isolated host I, without ssh.
