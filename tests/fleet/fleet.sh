@@ -357,27 +357,34 @@ EOF
 	} >"$1/init.sh"
 }
 
+# mount_host_root H R: an isolated host's root at R, an overlay of this
+# machine's / (changes in H/upper) with /proc and a read-only /sys; /dev is
+# the caller's to provide. This machine's kernel settings stay out of
+# reach: /proc/sys is read-only but for the UTS keys, which are the host's.
+mount_host_root() {
+	mkdir -p "$1/upper" "$1/work" "$2"
+	mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$2"
+	mount -t proc proc "$2/proc"
+	mount --bind "$2/proc/sys" "$2/proc/sys"
+	mount -o remount,bind,ro "$2/proc/sys"
+	for k in hostname domainname; do
+		mount --bind "$2/proc/sys/kernel/$k" "$2/proc/sys/kernel/$k"
+		mount -o remount,bind,rw "$2/proc/sys/kernel/$k"
+	done
+	mount --bind /sys "$2/sys"
+	mount -o remount,bind,ro "$2/sys"
+}
+
 # Internal verb `_ns DIR I`: PID 1 of isolated host I in its new namespaces
 # (started by unshare): builds its root, pivots into it, becomes its init.
 cmd_ns() {
 	DIR=$1 i=$2
 	h=$DIR/hosts/h$i
 	r=$h/root
-	mkdir -p "$h/upper" "$h/work" "$r"
-	mount -t overlay overlay -o "lowerdir=/,upperdir=$h/upper,workdir=$h/work" "$r"
+	mount_host_root "$h" "$r"
 	mount --rbind /dev "$r/dev"
-	mount -t proc proc "$r/proc"
-	# This machine's kernel settings stay out of reach; UTS keys are the host's.
-	mount --bind "$r/proc/sys" "$r/proc/sys"
-	mount -o remount,bind,ro "$r/proc/sys"
-	for k in hostname domainname; do
-		mount --bind "$r/proc/sys/kernel/$k" "$r/proc/sys/kernel/$k"
-		mount -o remount,bind,rw "$r/proc/sys/kernel/$k"
-	done
 	cat /proc/sys/kernel/random/uuid >"$h/boot_id"
 	mount --bind "$h/boot_id" "$r/proc/sys/kernel/random/boot_id"
-	mount --bind /sys "$r/sys"
-	mount -o remount,bind,ro "$r/sys"
 	mount -t tmpfs -o mode=755 tmpfs "$r/run"
 	mkdir -p "$r/run/sshd" "$r/run/lock"
 	mount --bind "$DIR" "$r$DIR"
@@ -453,18 +460,8 @@ cmd_ns_systemd() {
 	DIR=$1 i=$2
 	h=$DIR/hosts/h$i
 	r=$h/root
-	mkdir -p "$h/upper" "$h/work" "$r"
-	mount -t overlay overlay -o "lowerdir=/,upperdir=$h/upper,workdir=$h/work" "$r"
+	mount_host_root "$h" "$r"
 	make_private_dev "$r" "$h"
-	mount -t proc proc "$r/proc"
-	mount --bind "$r/proc/sys" "$r/proc/sys"
-	mount -o remount,bind,ro "$r/proc/sys"
-	for k in hostname domainname; do
-		mount --bind "$r/proc/sys/kernel/$k" "$r/proc/sys/kernel/$k"
-		mount -o remount,bind,rw "$r/proc/sys/kernel/$k"
-	done
-	mount --bind /sys "$r/sys"
-	mount -o remount,bind,ro "$r/sys"
 	# The cgroup namespace's root is this host's own cgroup directory.
 	mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 "$r/sys/fs/cgroup"
 	mount -t tmpfs -o mode=755,nosuid,nodev tmpfs "$r/run"
