@@ -319,19 +319,19 @@ static int use_helper(const struct runner *r, const struct cached_conn *c, const
 }
 
 /*
- * The helper's part of the launcher: on a host of the helper's
- * architecture, runs the cached helper, or exits HELPER_MISSING if there
- * is none yet. A helper present but not executable (a noexec home), or
- * another architecture, falls through to the sh module.
+ * The helper's part of the launcher: runs the cached helper, or exits
+ * HELPER_MISSING if there is none yet. A helper present but not executable
+ * (a marker left by upload_helper_command: a noexec home, another
+ * architecture) falls through to the sh module. No architecture test here:
+ * that costs a fork and an exec per task, so the upload makes it once.
  */
 static void helper_branch(struct buf *inner, const char *name, const struct become *b)
 {
 	buf_addf(inner, "h=\"$HOME/.cache/drover/%s/drover-remote\"; "
-			"if [ \"$(uname -m 2>/dev/null)\" = '%s' ]; then "
 			"if [ -x \"$h\" ]; then echo $$ >&2; exec ",
-		 embedded_helper.sha256, embedded_helper.arch);
+		 embedded_helper.sha256);
 	add_become(inner, b);
-	buf_addf(inner, "\"$h\" %s; fi; [ -e \"$h\" ] || exit %d; fi; ", name, HELPER_MISSING);
+	buf_addf(inner, "\"$h\" %s; fi; [ -e \"$h\" ] || exit %d; ", name, HELPER_MISSING);
 }
 
 /*
@@ -375,18 +375,21 @@ static void upload_command(struct buf *cmd, const struct module_payload *p)
 
 /*
  * The helper lands under a temporary name, then is renamed: never half a
- * binary. One that cannot run there (a noexec home, a host lying about its
- * architecture) stays as a mode 0600 marker: the launcher then goes
- * straight to the sh module, and nothing is sent again.
+ * binary. One that cannot run there (a host of another architecture, a
+ * noexec home, a host lying about its architecture) is replaced by a mode
+ * 0600 marker: the launcher then goes straight to the sh module, and
+ * nothing is sent again.
  */
 static void upload_helper_command(struct buf *cmd)
 {
 	buf_addf(cmd, "umask 077 && d=\"$HOME/.cache/drover/%s\" && mkdir -p \"$d\" && "
 		      "t=\"$d/.drover-remote.$$\" && h=\"$d/drover-remote\" && "
+		      "if [ \"$(uname -m 2>/dev/null)\" != '%s' ]; then "
+		      "cat >/dev/null; : >\"$h\"; exit 1; fi && "
 		      "{ cat > \"$t\" && chmod 700 \"$t\" && mv -f \"$t\" \"$h\" || "
 		      "{ rm -f \"$t\"; exit 1; }; } && "
 		      "{ \"$h\" --list >/dev/null 2>&1 || { chmod 600 \"$h\"; exit 1; }; }",
-		 embedded_helper.sha256);
+		 embedded_helper.sha256, embedded_helper.arch);
 }
 
 /*
