@@ -118,6 +118,16 @@ if [ "${TEST_NO_REFERENCE:-0}" = 1 ]; then
 	PATH=$TRASH/.bin-noref:/usr/local/sbin:/usr/local/bin:/usr/sbin:/sbin
 	export PATH
 fi
+# ref_play ARGS...: ansible-playbook on this file's fleet (reference behaviour).
+ref_play() {
+	ANSIBLE_CONFIG=$FLEET/ansible.cfg ANSIBLE_NOCOLOR=1 ansible-playbook -i "$FLEET_INV" "$@"
+}
+
+# recap FILE: a play's recap lines in FILE, spaces squeezed, for comparing runs.
+recap() {
+	sed -n '/^PLAY RECAP/,$p' "$1" | grep ' : ' | tr -s ' '
+}
+
 # drover's state (run records, the default --lock) stays in the trash, never in ~.
 XDG_STATE_HOME=$TRASH/state
 export XDG_STATE_HOME

@@ -11,18 +11,8 @@ play() {
 	"$DROVER" play -i "$FLEET_INV" --known-hosts "$FLEET_KH" "$@"
 }
 
-# ref_play ARGS...: ansible-playbook on the same fleet (reference behaviour).
-ref_play() {
-	ANSIBLE_CONFIG=$FLEET/ansible.cfg ANSIBLE_NOCOLOR=1 ansible-playbook -i "$FLEET_INV" "$@"
-}
-
 have_ansible=
 command -v ansible-playbook >/dev/null 2>&1 && have_ansible=1
-
-# recap FILE: the recap lines, spaces squeezed.
-recap() {
-	sed -n '/^PLAY RECAP/,$p' "$1" | grep ' : ' | tr -s ' '
-}
 
 # files DIR: every file under DIR with its content, for comparing runs.
 files() {

@@ -10,14 +10,6 @@ play() {
 	"$DROVER" play -i "$FLEET_INV" --known-hosts "$FLEET_KH" "$@"
 }
 
-ref_play() {
-	ANSIBLE_CONFIG=$FLEET/ansible.cfg ANSIBLE_NOCOLOR=1 ansible-playbook -i "$FLEET_INV" "$@"
-}
-
-recap() {
-	sed -n '/^PLAY RECAP/,$p' "$1" | grep ' : ' | tr -s ' '
-}
-
 files() {
 	(cd "$1" && for f in $(find . -type f | sort); do echo "== $f"; sort "$f"; done)
 }

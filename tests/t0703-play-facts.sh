@@ -10,14 +10,6 @@ play() {
 	"$DROVER" play -i "$FLEET_INV" --known-hosts "$FLEET_KH" "$@"
 }
 
-ref_play() {
-	ANSIBLE_CONFIG=$FLEET/ansible.cfg ANSIBLE_NOCOLOR=1 ansible-playbook -i "$FLEET_INV" "$@"
-}
-
-recap() {
-	sed -n '/^PLAY RECAP/,$p' "$1" | grep ' : ' | tr -s ' '
-}
-
 test_expect_success '--check --diff: predicts the changes, shows them, writes nothing' '
 	mkdir c &&
 	play "$PB/facts.yml" -e out_dir="$TRASH/c" --check --diff >check.out 2>&1 &&

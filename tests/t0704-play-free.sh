@@ -9,16 +9,8 @@ play() {
 	"$DROVER" play -i "$FLEET_INV" --known-hosts "$FLEET_KH" -f 4 "$@"
 }
 
-ref_play() {
-	ANSIBLE_CONFIG=$FLEET/ansible.cfg ANSIBLE_NOCOLOR=1 ansible-playbook -i "$FLEET_INV" "$@"
-}
-
 have_ansible=
 command -v ansible-playbook >/dev/null 2>&1 && have_ansible=1
-
-recap() {
-	sed -n '/^PLAY RECAP/,$p' "$1" | grep ' : ' | tr -s ' '
-}
 
 # both NAME PLAYBOOK [ARGS]: drover, then Ansible on a fresh out_dir; same recaps.
 both() {

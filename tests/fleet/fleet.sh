@@ -357,6 +357,16 @@ EOF
 	} >"$1/init.sh"
 }
 
+# pivot_into R: makes R this mount namespace's root and drops the old one.
+pivot_into() {
+	mkdir -p "$1/.oldroot"
+	cd "$1"
+	pivot_root . .oldroot
+	umount -l /.oldroot
+	rmdir /.oldroot
+	cd /
+}
+
 # mount_host_root H R: an isolated host's root at R, an overlay of this
 # machine's / (changes in H/upper) with /proc and a read-only /sys; /dev is
 # the caller's to provide. This machine's kernel settings stay out of
@@ -393,12 +403,7 @@ cmd_ns() {
 		rm -f "$r/usr/sbin/$c"
 		write_reboot_wrapper "$r/usr/sbin/$c"
 	done
-	mkdir -p "$r/.oldroot"
-	cd "$r"
-	pivot_root . .oldroot
-	umount -l /.oldroot
-	rmdir /.oldroot
-	cd /
+	pivot_into "$r"
 	exec sh "$h/init.sh"
 }
 
@@ -478,12 +483,7 @@ cmd_ns_systemd() {
 	write_systemd_units "$r" "$h"
 	# From here on, a death is systemd's: see `up` (exit status 3).
 	: >"$h/systemd.exec"
-	mkdir -p "$r/.oldroot"
-	cd "$r"
-	pivot_root . .oldroot
-	umount -l /.oldroot
-	rmdir /.oldroot
-	cd /
+	pivot_into "$r"
 	exec env -i container=drover-fleet PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		"$SYSTEMD_BIN" --system --unit=drover-fleet.target \
 		--log-target=console --show-status=false </dev/null >/dev/console 2>&1
