@@ -81,6 +81,7 @@ int ssh_opts_apply_config_warn(struct ssh_opts *o, const char *path, const char 
 #define SSH_ERR_TIMEOUT -2     /* the command ran past its timeout */
 #define SSH_ERR_CHANNEL -3     /* the session broke mid-command: host UNREACHABLE */
 #define SSH_ERR_CANCELLED -4   /* *cancel was set (Ctrl-C): the session stays usable */
+#define SSH_ERR_ENDED -5       /* an ssh_stream's command ended or spoke out of turn */
 
 struct ssh_conn;
 
@@ -134,6 +135,32 @@ struct ssh_gate {
 int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen,
 		   int timeout_ms, struct ssh_gate *gate, struct ssh_exec_result *res,
 		   struct buf *err);
+
+/*
+ * A command that keeps running on a channel of its own and answers
+ * request after request (the host agent): stdin is never closed until
+ * ssh_stream_close, and stdout is read as it comes.
+ */
+struct ssh_stream;
+
+/* Starts cmd on a new channel; SSH_OK with *out set, or an SSH_ERR_* with err. */
+int ssh_stream_open(struct ssh_conn *c, const char *cmd, int timeout_ms, struct ssh_stream **out,
+		    struct buf *err);
+/*
+ * Writes in[0..inlen) to the command, then reads its stdout into a buffer
+ * that enough(buf, arg) looks at after each read, taking out what it used:
+ * it returns 0 for more, 1 when the answer is complete, -1 if the answer
+ * makes no sense. Returns SSH_OK; SSH_ERR_TIMEOUT or SSH_ERR_CANCELLED (the
+ * stream is then out of step: close it); SSH_ERR_ENDED (the command ended
+ * or answered out of turn: close it; err says why, with its stderr); or
+ * SSH_ERR_CHANNEL (the connection is lost).
+ */
+int ssh_stream_call(struct ssh_stream *st, const void *in, size_t inlen, int timeout_ms,
+		    int (*enough)(struct buf *out, void *arg), void *arg, struct buf *err);
+/* After SSH_ERR_ENDED: the command's exit status (-1: none, or killed). */
+int ssh_stream_exit_status(const struct ssh_stream *st);
+/* Closes the channel (the command sees EOF) and frees st; NULL is fine. */
+void ssh_stream_close(struct ssh_stream *st);
 
 /*
  * From now on ssh_exec checks *cancel (set by a signal handler) while it

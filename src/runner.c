@@ -7,6 +7,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "agent.h"
 #include "base64.h"
 #include "become.h"
 #include "buf.h"
@@ -30,6 +31,8 @@ struct cached_conn {
 	char *key;             /* the job's "conn" object, serialised */
 	struct ssh_conn *conn; /* NULL for connection=local */
 	int no_helper;         /* the helper could not be installed: sh modules only */
+	struct agent *agent;   /* the running host agent, or NULL */
+	int no_agent;          /* it could not start or died here: a channel per job */
 };
 
 struct cached_payload {
@@ -44,6 +47,7 @@ struct runner {
 	struct cached_payload *payloads;
 	size_t nr_payloads, alloc_payloads;
 	int no_helper; /* DROVER_REMOTE_HELPER=0: always the sh modules */
+	int no_agent;  /* DROVER_AGENT=0: a channel per job */
 };
 
 /* What one attempt to run a job produced, before it becomes a result. */
@@ -51,10 +55,11 @@ struct attempt {
 	struct ssh_exec_result res;
 	struct timeval start, end;
 	char marker[64]; /* precedes the module's JSON result on stdout */
+	long pgid;       /* the module's process group on the host, 0 if unknown */
 };
 
-/* DROVER_REMOTE_HELPER=0 (or no, false, off) forces the sh modules. */
-static int helper_disabled(const char *v)
+/* DROVER_REMOTE_HELPER=0 (or no, false, off) forces the sh modules; DROVER_AGENT=0 a channel per job. */
+static int turned_off(const char *v)
 {
 	return v && (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false") ||
 		     !strcasecmp(v, "off"));
@@ -65,7 +70,8 @@ struct runner *runner_new(const volatile sig_atomic_t *cancel)
 	struct runner *r = xcalloc(1, sizeof(struct runner));
 
 	r->cancel = cancel;
-	r->no_helper = helper_disabled(getenv("DROVER_REMOTE_HELPER"));
+	r->no_helper = turned_off(getenv("DROVER_REMOTE_HELPER"));
+	r->no_agent = turned_off(getenv("DROVER_AGENT"));
 	return r;
 }
 
@@ -76,6 +82,7 @@ void runner_free(struct runner *r)
 	if (!r)
 		return;
 	for (i = 0; i < r->nr_conns; i++) {
+		agent_stop(r->conns[i].agent);
 		ssh_close(r->conns[i].conn);
 		free(r->conns[i].key);
 	}
@@ -178,6 +185,7 @@ static struct cached_conn *find_conn(struct runner *r, const char *key)
 
 static void drop_conn(struct runner *r, struct cached_conn *c)
 {
+	agent_stop(c->agent);
 	ssh_close(c->conn);
 	free(c->key);
 	*c = r->conns[--r->nr_conns];
@@ -210,6 +218,8 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 	c->key = key;
 	c->conn = sc;
 	c->no_helper = 0;
+	c->agent = NULL;
+	c->no_agent = 0;
 	return c;
 }
 
@@ -420,9 +430,118 @@ static int upload(struct runner *r, struct cached_conn *c, const struct module_p
 	return rc;
 }
 
+/* ---- the host agent ---- */
+
+/* launch_in_agent's answer when the agent cannot run here: the job takes a channel. */
+#define AGENT_ABSENT 1
+
+/* The job's interpreter for its sh module: one word, as the agent reads it. */
+static const char *job_shell(json_t *job)
+{
+	const char *shell = json_string_value(json_object_get(job, "shell"));
+
+	return shell && *shell ? shell : "/bin/sh";
+}
+
+/*
+ * Whether the job may run in the host agent: over SSH, without become
+ * (the agent is the login user), the helper usable here, an interpreter
+ * the agent can name.
+ */
+static int agent_fits(const struct runner *r, const struct cached_conn *c, json_t *job,
+		      const struct become *b)
+{
+	return c->conn && !b && !r->no_agent && !r->no_helper && !c->no_helper && !c->no_agent &&
+	       !strpbrk(job_shell(job), " \t\n");
+}
+
+/*
+ * The agent's launcher: the cached helper's serve, or exit HELPER_MISSING
+ * when there is none yet (exit 1 for the marker of a helper that cannot
+ * run here).
+ */
+static void agent_command(struct buf *cmd)
+{
+	struct buf inner = BUF_INIT;
+
+	buf_addf(&inner, "h=\"$HOME/.cache/drover/%s/drover-remote\"; "
+			 "[ -x \"$h\" ] || { [ -e \"$h\" ] && exit 1; exit %d; }; exec \"$h\" serve",
+		 embedded_helper.sha256, HELPER_MISSING);
+	buf_addstr(cmd, "/bin/sh -c ");
+	sh_quote(cmd, inner.buf);
+	buf_release(&inner);
+}
+
+/*
+ * Starts the connection's agent, sending the helper first if the host
+ * lacks it. SSH_OK, or AGENT_ABSENT when it cannot run here, or the
+ * connection's failure.
+ */
+static int start_agent(struct runner *r, struct cached_conn *c, const struct module_payload *p,
+		       struct buf *err)
+{
+	struct buf cmd = BUF_INIT;
+	int rc, status, tries;
+
+	agent_command(&cmd);
+	for (tries = 0; tries < 2; tries++) {
+		rc = agent_start(c->conn, cmd.buf, 30000, &c->agent, &status, err);
+		if (rc != SSH_ERR_ENDED)
+			break;
+		buf_reset(err);
+		rc = AGENT_ABSENT;
+		if (status != HELPER_MISSING || tries || (rc = upload(r, c, p, 1, err)) != SSH_OK)
+			break;
+		rc = AGENT_ABSENT; /* unless it starts now */
+		if (c->no_helper)
+			break;
+	}
+	if (rc == AGENT_ABSENT)
+		c->no_agent = 1;
+	buf_release(&cmd);
+	return rc;
+}
+
+/*
+ * Runs the job in the host agent, uploading its sh module once if the
+ * host lacks it. AGENT_ABSENT: the job needs a channel of its own.
+ * SSH_ERR_ENDED: the agent died under the job (err says how); later jobs
+ * take channels.
+ */
+static int launch_in_agent(struct runner *r, struct cached_conn *c, const struct module *m,
+			   json_t *job, const struct buf *in, struct attempt *a, struct buf *err)
+{
+	const struct module_payload *p = get_payload(r, m);
+	int helper = use_helper(r, c, m, job), rc, tries;
+	struct agent_job j = { helper ? "helper" : "script", helper ? m->script : p->sha256,
+			       job_shell(job), in->buf, in->len };
+
+	if (!c->agent && (rc = start_agent(r, c, p, err)) != SSH_OK)
+		return rc;
+	for (tries = 0; tries < 2; tries++) {
+		ssh_exec_result_release(&a->res);
+		ssh_exec_result_init(&a->res);
+		gettimeofday(&a->start, NULL);
+		rc = agent_run(c->agent, &j, timeout_ms_of(job), &a->res, &a->pgid, err);
+		gettimeofday(&a->end, NULL);
+		if (rc != SSH_OK) {
+			agent_stop(c->agent);
+			c->agent = NULL;
+			if (rc == SSH_ERR_ENDED)
+				c->no_agent = 1;
+			return rc;
+		}
+		if (helper || a->res.exit_status != MODULE_MISSING || a->res.out.len)
+			break;
+		if ((rc = upload(r, c, p, 0, err)) != SSH_OK)
+			return rc;
+	}
+	return SSH_OK;
+}
+
 /*
  * Runs the launcher, uploading the helper or the script once if the host
- * lacks it. b: the job's become, or NULL.
+ * lacks it; in the host agent when the job fits. b: the job's become, or NULL.
  */
 static int launch(struct runner *r, struct cached_conn *c, const struct module *m, json_t *job,
 		  const struct buf *in, struct become *b, struct attempt *a, struct buf *err)
@@ -431,6 +550,9 @@ static int launch(struct runner *r, struct cached_conn *c, const struct module *
 	struct buf cmd = BUF_INIT;
 	int rc = SSH_OK, tries, st;
 
+	if (agent_fits(r, c, job, b) &&
+	    (rc = launch_in_agent(r, c, m, job, in, a, err)) != AGENT_ABSENT)
+		return rc;
 	for (tries = 0; tries < 3; tries++) {
 		buf_reset(&cmd);
 		if (b && b->gated && tries) /* a fresh dialogue for the retry */
@@ -444,6 +566,7 @@ static int launch(struct runner *r, struct cached_conn *c, const struct module *
 		rc = run_on(r, c, cmd.buf, in->buf, in->len, timeout_ms_of(job),
 			    gate_of(b), &a->res, err);
 		gettimeofday(&a->end, NULL);
+		a->pgid = take_pgid(&a->res.errb);
 		st = a->res.exit_status;
 		if (rc != SSH_OK || a->res.out.len || (st != MODULE_MISSING && st != HELPER_MISSING))
 			break;
@@ -533,6 +656,13 @@ static json_t *exec_failure(int rc, const char *msg, json_t *job)
 {
 	if (rc == SSH_ERR_CANCELLED)
 		return failed("interrupted: drover was asked to stop");
+	if (rc == SSH_ERR_ENDED) {
+		char *m = xasprintf("drover's agent on the host ended during the task: %s", msg);
+		json_t *o = failed(m);
+
+		free(m);
+		return o;
+	}
 	if (rc == SSH_ERR_TIMEOUT) {
 		char *m = xasprintf("The %s action failed to execute in the expected time "
 				    "frame (%d) and was terminated",
@@ -658,7 +788,6 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	struct become storage, *b = become_of(job, &storage, err);
 	json_t *out = NULL;
 	int rc;
-	long pgid;
 
 	if (!b && json_object_get(job, "become"))
 		return failed(err->buf);
@@ -673,9 +802,8 @@ static json_t *run_script(struct runner *r, struct cached_conn *c, const struct 
 	if (data64 && base64_decode(&in, json_string_value(data64), json_string_length(data64)) < 0)
 		BUG("job data is not base64");
 	rc = launch(r, c, m, job, &in, b, a, err);
-	pgid = take_pgid(&a->res.errb);
-	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED)
-		stop_remote(r, c, pgid);
+	if (rc == SSH_ERR_TIMEOUT || rc == SSH_ERR_CANCELLED || rc == SSH_ERR_ENDED)
+		stop_remote(r, c, a->pgid);
 	buf_release(&in);
 	json_decref(args);
 	json_decref(data);

@@ -479,6 +479,7 @@ struct exec_io {
 	int gate_state;        /* SSH_GATE_* */
 	struct buf pre;        /* what the gate asked to send (a password): wiped after */
 	size_t preoff;
+	int keep_open;         /* no EOF after in: the command serves more (ssh_stream) */
 };
 
 void ssh_exec_result_init(struct ssh_exec_result *r)
@@ -602,7 +603,7 @@ static int write_stdin(struct exec_io *x, int *progress)
 		x->inoff += (size_t)n;
 		*progress = 1;
 	}
-	if (x->eof_sent || (x->gate && x->gate->pty))
+	if (x->eof_sent || x->keep_open || (x->gate && x->gate->pty))
 		return 0;
 	x->inoff = x->inlen;
 	rc = libssh2_channel_send_eof(x->ch);
@@ -784,7 +785,7 @@ int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t i
 		   struct buf *err)
 {
 	struct exec_io x = { c, NULL, in, inlen, 0, 0, 0, res, gate,
-			     gate ? SSH_GATE_WAIT : SSH_GATE_OPEN, BUF_INIT, 0 };
+			     gate ? SSH_GATE_WAIT : SSH_GATE_OPEN, BUF_INIT, 0, 0 };
 	int r;
 
 	if (c->dead) {
@@ -799,6 +800,126 @@ int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t i
 }
 
 /* The cipher name of an "openssh-key-v1" blob is "none" for a clear key. */
+/* ---- a command that serves many requests: ssh_stream ---- */
+
+struct ssh_stream {
+	struct exec_io x;
+	struct ssh_exec_result res; /* out: what the reader left; errb: the command's stderr */
+	char *cmd;                  /* for messages */
+};
+
+/* Why a stream stopped: as exec_error says it, and the connection is dead unless it timed out. */
+static int stream_error(struct ssh_stream *st, int r, const char *what, int timeout_ms,
+			struct buf *err)
+{
+	if (r != SSH_ERR_TIMEOUT && r != SSH_ERR_CANCELLED)
+		st->x.c->dead = 1;
+	exec_error(&st->x, r, what, timeout_ms, err);
+	return r;
+}
+
+int ssh_stream_open(struct ssh_conn *c, const char *cmd, int timeout_ms, struct ssh_stream **out,
+		    struct buf *err)
+{
+	struct ssh_stream *st;
+	int r;
+
+	*out = NULL;
+	if (c->dead) {
+		buf_setf(err, "SSH connection to %s was lost earlier", c->name);
+		return SSH_ERR_CHANNEL;
+	}
+	st = xcalloc(1, sizeof(*st));
+	ssh_exec_result_init(&st->res);
+	st->cmd = xstrdup(cmd);
+	st->x.c = c;
+	st->x.res = &st->res;
+	st->x.gate_state = SSH_GATE_OPEN;
+	st->x.keep_open = 1;
+	buf_init(&st->x.pre, 0);
+	st->x.deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	c->last_recv = now_ms();
+	if ((r = open_channel(&st->x, cmd))) {
+		stream_error(st, r, cmd, timeout_ms, err);
+		ssh_stream_close(st);
+		return r;
+	}
+	*out = st;
+	return SSH_OK;
+}
+
+/*
+ * The command ended: its exit status and what it said on stderr, in err.
+ * The channel is closed here; the stream only waits to be freed.
+ */
+static int stream_ended(struct ssh_stream *st, struct buf *err)
+{
+	struct ssh_exec_result *res = &st->res;
+	int r = finish_channel(&st->x);
+
+	if (r)
+		return stream_error(st, r, st->cmd, 0, err);
+	while (res->errb.len && res->errb.buf[res->errb.len - 1] == '\n')
+		buf_setlen(&res->errb, res->errb.len - 1);
+	buf_setf(err, "the command ended on %s (exit status %d%s%s)%s%.200s", st->x.c->name,
+		 res->exit_status, res->exit_signal ? ", signal " : "",
+		 res->exit_signal ? res->exit_signal : "", res->errb.len ? ": " : "",
+		 res->errb.len ? res->errb.buf : "");
+	return SSH_ERR_ENDED;
+}
+
+int ssh_stream_call(struct ssh_stream *st, const void *in, size_t inlen, int timeout_ms,
+		    int (*enough)(struct buf *out, void *arg), void *arg, struct buf *err)
+{
+	struct exec_io *x = &st->x;
+	int progress, rc, done;
+
+	if (x->c->dead) {
+		buf_setf(err, "SSH connection to %s was lost earlier", x->c->name);
+		return SSH_ERR_CHANNEL;
+	}
+	x->in = in;
+	x->inlen = inlen;
+	x->inoff = 0;
+	x->deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	x->c->last_recv = now_ms();
+	for (;;) {
+		progress = 0;
+		if ((rc = write_stdin(x, &progress)) ||
+		    (rc = read_stream(x->ch, 0, &st->res.out, &progress)) ||
+		    (rc = read_stream(x->ch, SSH_EXTENDED_DATA_STDERR, &st->res.errb, &progress)))
+			return stream_error(st, SSH_ERR_CHANNEL, st->cmd, timeout_ms, err);
+		if (progress && st->res.out.len && (done = enough(&st->res.out, arg))) {
+			if (done < 0) {
+				buf_setf(err, "the command on %s answered out of turn", x->c->name);
+				return SSH_ERR_ENDED;
+			}
+			return SSH_OK;
+		}
+		if (libssh2_channel_eof(x->ch))
+			return stream_ended(st, err);
+		if (!progress && (rc = wait_socket(x->c, x->deadline)))
+			return stream_error(st, rc, st->cmd, timeout_ms, err);
+	}
+}
+
+int ssh_stream_exit_status(const struct ssh_stream *st)
+{
+	return st->res.exit_status;
+}
+
+void ssh_stream_close(struct ssh_stream *st)
+{
+	if (!st)
+		return;
+	if (!st->x.c->dead)
+		abandon_channel(&st->x);
+	ssh_exec_result_release(&st->res);
+	buf_release(&st->x.pre);
+	free(st->cmd);
+	free(st);
+}
+
 static int openssh_blob_encrypted(const unsigned char *blob, int len)
 {
 	static const char magic[] = "openssh-key-v1";

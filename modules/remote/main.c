@@ -1,5 +1,6 @@
 /*
- * drover-remote MODULE: runs one module on the host. The controller sends
+ * drover-remote MODULE: runs one module on the host (drover-remote serve:
+ * runs many, see serve.c). The controller sends
  * this binary once per host and version (cached under
  * ~/.cache/drover/<sha256>/) and only for the modules listed here, each of
  * which also exists as modules/MODULE.sh: that script's header stays the
@@ -20,7 +21,7 @@
 /* One entry per mod_NAME.c: scripts/embed-helper.sh tells drover that list. */
 static const struct {
 	const char *name;
-	void (*run)(const struct args *a);
+	void (*run)(const struct args *a) __attribute__((noreturn));
 } remote_modules[] = {
 	{ "copy", mod_copy },
 	{ "file", mod_file },
@@ -90,20 +91,15 @@ static void export_env(const struct args *a)
 	}
 }
 
-int main(int argc, char **argv)
+int remote_run_module(const char *name)
 {
 	struct args a = { 0 };
 	size_t i;
 
-	if (argc == 2 && !strcmp(argv[1], "--list")) {
-		for (i = 0; i < sizeof(remote_modules) / sizeof(remote_modules[0]); i++)
-			puts(remote_modules[i].name);
-		return 0;
-	}
-	for (i = 0; argc == 2 && i < sizeof(remote_modules) / sizeof(remote_modules[0]); i++)
-		if (!strcmp(argv[1], remote_modules[i].name))
+	for (i = 0; i < sizeof(remote_modules) / sizeof(remote_modules[0]); i++)
+		if (!strcmp(name, remote_modules[i].name))
 			break;
-	if (argc != 2 || i == sizeof(remote_modules) / sizeof(remote_modules[0])) {
+	if (i == sizeof(remote_modules) / sizeof(remote_modules[0])) {
 		fprintf(stderr, "usage: drover-remote MODULE < stream (drover runs it)\n");
 		return EXIT_NO_MODULE;
 	}
@@ -113,4 +109,18 @@ int main(int argc, char **argv)
 	}
 	export_env(&a);
 	remote_modules[i].run(&a);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc == 2 && !strcmp(argv[1], "--list")) {
+		for (i = 0; i < sizeof(remote_modules) / sizeof(remote_modules[0]); i++)
+			puts(remote_modules[i].name);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "serve"))
+		return remote_serve();
+	return remote_run_module(argc == 2 ? argv[1] : "");
 }

@@ -56,6 +56,14 @@ char *xstrndup_or_abort(const char *s, size_t n);
 int sha1_file(int fd, char hex[41]);
 void sha1_buf(const void *p, size_t n, char hex[41]);
 
+/*
+ * Runs the module NAME on the stream on stdin; returns only an exit status
+ * for a module it lacks or a broken stream (main.c).
+ */
+int remote_run_module(const char *name);
+/* drover-remote serve: runs modules for the controller until EOF (serve.c). */
+int remote_serve(void);
+
 /* One entry point per module, in mod_NAME.c. */
 void mod_ping(const struct args *a) __attribute__((noreturn));
 void mod_slurp(const struct args *a) __attribute__((noreturn));
