@@ -27,12 +27,18 @@
 /* ... and when the helper drover-remote is not (the host's architecture fits). */
 #define HELPER_MISSING 214
 
+/* A host agent of a connection (see agent.h), running as the login user or under become. */
+struct conn_agent {
+	char *become;        /* what its command starts with: become_wrap's words, or "" */
+	struct agent *agent; /* NULL: it could not start or died here, jobs take channels */
+};
+
 struct cached_conn {
 	char *key;             /* the job's "conn" object, serialised */
 	struct ssh_conn *conn; /* NULL for connection=local */
 	int no_helper;         /* the helper could not be installed: sh modules only */
-	struct agent *agent;   /* the running host agent, or NULL */
-	int no_agent;          /* it could not start or died here: a channel per job */
+	struct conn_agent *agents; /* one per become identity: see launch_in_agent */
+	size_t nr_agents, alloc_agents;
 };
 
 struct cached_payload {
@@ -75,6 +81,19 @@ struct runner *runner_new(const volatile sig_atomic_t *cancel)
 	return r;
 }
 
+static void stop_agents(struct cached_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_agents; i++) {
+		agent_stop(c->agents[i].agent);
+		free(c->agents[i].become);
+	}
+	free(c->agents);
+	c->agents = NULL;
+	c->nr_agents = c->alloc_agents = 0;
+}
+
 void runner_free(struct runner *r)
 {
 	size_t i;
@@ -82,7 +101,7 @@ void runner_free(struct runner *r)
 	if (!r)
 		return;
 	for (i = 0; i < r->nr_conns; i++) {
-		agent_stop(r->conns[i].agent);
+		stop_agents(&r->conns[i]);
 		ssh_close(r->conns[i].conn);
 		free(r->conns[i].key);
 	}
@@ -185,7 +204,7 @@ static struct cached_conn *find_conn(struct runner *r, const char *key)
 
 static void drop_conn(struct runner *r, struct cached_conn *c)
 {
-	agent_stop(c->agent);
+	stop_agents(c);
 	ssh_close(c->conn);
 	free(c->key);
 	*c = r->conns[--r->nr_conns];
@@ -218,8 +237,8 @@ static struct cached_conn *get_conn(struct runner *r, json_t *conn, struct buf *
 	c->key = key;
 	c->conn = sc;
 	c->no_helper = 0;
-	c->agent = NULL;
-	c->no_agent = 0;
+	c->agents = NULL;
+	c->nr_agents = c->alloc_agents = 0;
 	return c;
 }
 
@@ -444,48 +463,51 @@ static const char *job_shell(json_t *job)
 }
 
 /*
- * Whether the job may run in the host agent: over SSH, without become
- * (the agent is the login user), the helper usable here, an interpreter
- * the agent can name.
+ * Whether the job may run in a host agent: over SSH, the helper usable
+ * here, an interpreter the agent can name, and no become or one without a
+ * dialogue to root, who can read the login user's cache (what use_helper
+ * asks too).
  */
 static int agent_fits(const struct runner *r, const struct cached_conn *c, json_t *job,
 		      const struct become *b)
 {
-	return c->conn && !b && !r->no_agent && !r->no_helper && !c->no_helper && !c->no_agent &&
+	return c->conn && !r->no_agent && !r->no_helper && !c->no_helper &&
+	       (!b || (!b->gated && !strcmp(b->user, "root"))) &&
 	       !strpbrk(job_shell(job), " \t\n");
 }
 
 /*
- * The agent's launcher: the cached helper's serve, or exit HELPER_MISSING
- * when there is none yet (exit 1 for the marker of a helper that cannot
- * run here).
+ * The agent's launcher: the cached helper's serve (under become's words),
+ * or exit HELPER_MISSING when there is none yet, 1 for the marker of a
+ * helper that cannot run here. The login user's cache holds the scripts.
  */
-static void agent_command(struct buf *cmd)
+static void agent_command(struct buf *cmd, const char *become)
 {
 	struct buf inner = BUF_INIT;
 
 	buf_addf(&inner, "h=\"$HOME/.cache/drover/%s/drover-remote\"; "
-			 "[ -x \"$h\" ] || { [ -e \"$h\" ] && exit 1; exit %d; }; exec \"$h\" serve",
-		 embedded_helper.sha256, HELPER_MISSING);
+			 "[ -x \"$h\" ] || { [ -e \"$h\" ] && exit 1; exit %d; }; "
+			 "exec %s\"$h\" serve \"$HOME/.cache/drover/modules\"",
+		 embedded_helper.sha256, HELPER_MISSING, become);
 	buf_addstr(cmd, "/bin/sh -c ");
 	sh_quote(cmd, inner.buf);
 	buf_release(&inner);
 }
 
 /*
- * Starts the connection's agent, sending the helper first if the host
- * lacks it. SSH_OK, or AGENT_ABSENT when it cannot run here, or the
- * connection's failure.
+ * Starts an agent, sending the helper first if the host lacks it. SSH_OK
+ * with ca->agent set, AGENT_ABSENT when it cannot run here (sudo wants a
+ * password, say), or the connection's failure.
  */
-static int start_agent(struct runner *r, struct cached_conn *c, const struct module_payload *p,
-		       struct buf *err)
+static int start_agent(struct runner *r, struct cached_conn *c, struct conn_agent *ca,
+		       const struct module_payload *p, struct buf *err)
 {
 	struct buf cmd = BUF_INIT;
 	int rc, status, tries;
 
-	agent_command(&cmd);
+	agent_command(&cmd, ca->become);
 	for (tries = 0; tries < 2; tries++) {
-		rc = agent_start(c->conn, cmd.buf, 30000, &c->agent, &status, err);
+		rc = agent_start(c->conn, cmd.buf, 30000, &ca->agent, &status, err);
 		if (rc != SSH_ERR_ENDED)
 			break;
 		buf_reset(err);
@@ -496,41 +518,80 @@ static int start_agent(struct runner *r, struct cached_conn *c, const struct mod
 		if (c->no_helper)
 			break;
 	}
-	if (rc == AGENT_ABSENT)
-		c->no_agent = 1;
 	buf_release(&cmd);
 	return rc;
 }
 
 /*
- * Runs the job in the host agent, uploading its sh module once if the
- * host lacks it. AGENT_ABSENT: the job needs a channel of its own.
+ * The connection's agent for become b (NULL: none), started now if it is
+ * the first job to need it. SSH_OK with *out set, or as start_agent.
+ */
+static int get_agent(struct runner *r, struct cached_conn *c, const struct become *b,
+		     const struct module_payload *p, struct conn_agent **out, struct buf *err)
+{
+	struct buf key = BUF_INIT;
+	struct conn_agent *ca = NULL;
+	size_t i;
+	int rc = SSH_OK;
+
+	if (b)
+		become_wrap(b, &key);
+	for (i = 0; i < c->nr_agents && !ca; i++)
+		if (!strcmp(c->agents[i].become, key.buf))
+			ca = &c->agents[i];
+	if (!ca) {
+		ALLOC_GROW(c->agents, c->nr_agents + 1, c->alloc_agents);
+		ca = &c->agents[c->nr_agents++];
+		ca->become = buf_detach(&key, NULL);
+		rc = start_agent(r, c, ca, p, err);
+	} else if (!ca->agent) {
+		rc = AGENT_ABSENT;
+	}
+	buf_release(&key);
+	*out = ca;
+	return rc;
+}
+
+/* Forgets a connection's agent that timed out, so that the next job starts a fresh one. */
+static void forget_agent(struct cached_conn *c, struct conn_agent *ca)
+{
+	agent_stop(ca->agent);
+	free(ca->become);
+	*ca = c->agents[--c->nr_agents];
+}
+
+/*
+ * Runs the job in a host agent, uploading its sh module once if the host
+ * lacks it. AGENT_ABSENT: the job needs a channel of its own.
  * SSH_ERR_ENDED: the agent died under the job (err says how); later jobs
- * take channels.
+ * of its kind take channels.
  */
 static int launch_in_agent(struct runner *r, struct cached_conn *c, const struct module *m,
-			   json_t *job, const struct buf *in, struct attempt *a, struct buf *err)
+			   json_t *job, const struct buf *in, const struct become *b,
+			   struct attempt *a, struct buf *err)
 {
 	const struct module_payload *p = get_payload(r, m);
 	int helper = use_helper(r, c, m, job), rc, tries;
 	struct agent_job j = { helper ? "helper" : "script", helper ? m->script : p->sha256,
 			       job_shell(job), in->buf, in->len };
+	struct conn_agent *ca;
 
-	if (!c->agent && (rc = start_agent(r, c, p, err)) != SSH_OK)
+	if ((rc = get_agent(r, c, b, p, &ca, err)) != SSH_OK)
 		return rc;
 	for (tries = 0; tries < 2; tries++) {
 		ssh_exec_result_release(&a->res);
 		ssh_exec_result_init(&a->res);
 		gettimeofday(&a->start, NULL);
-		rc = agent_run(c->agent, &j, timeout_ms_of(job), &a->res, &a->pgid, err);
+		rc = agent_run(ca->agent, &j, timeout_ms_of(job), &a->res, &a->pgid, err);
 		gettimeofday(&a->end, NULL);
-		if (rc != SSH_OK) {
-			agent_stop(c->agent);
-			c->agent = NULL;
-			if (rc == SSH_ERR_ENDED)
-				c->no_agent = 1;
-			return rc;
+		if (rc == SSH_ERR_ENDED) {
+			agent_stop(ca->agent);
+			ca->agent = NULL;
+		} else if (rc != SSH_OK) {
+			forget_agent(c, ca);
 		}
+		if (rc != SSH_OK)
+			return rc;
 		if (helper || a->res.exit_status != MODULE_MISSING || a->res.out.len)
 			break;
 		if ((rc = upload(r, c, p, 0, err)) != SSH_OK)
@@ -551,7 +612,7 @@ static int launch(struct runner *r, struct cached_conn *c, const struct module *
 	int rc = SSH_OK, tries, st;
 
 	if (agent_fits(r, c, job, b) &&
-	    (rc = launch_in_agent(r, c, m, job, in, a, err)) != AGENT_ABSENT)
+	    (rc = launch_in_agent(r, c, m, job, in, b, a, err)) != AGENT_ABSENT)
 		return rc;
 	for (tries = 0; tries < 3; tries++) {
 		buf_reset(&cmd);

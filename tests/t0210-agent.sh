@@ -12,7 +12,7 @@ play() {
 }
 
 adhoc() {
-	"$DROVER" adhoc -i "$FLEET_INV" --known-hosts "$FLEET_KH" "$@"
+	"$DROVER" adhoc --known-hosts "$FLEET_KH" "$@"
 }
 
 # A task's view of its runner: the module is the parent of the user's
@@ -69,12 +69,12 @@ strip_times() {
 
 test_expect_success 'results as without the agent: streams, binary and large output, stdin, rc, env' '
 	for a in 1 0; do
-		DROVER_AGENT=$a adhoc host1 -o -m shell \
+		DROVER_AGENT=$a adhoc host1 -i "$FLEET_INV" -o -m shell \
 			-a "printf \"a\\\\000b\\\\377\\\\n\"; echo to-err >&2; cat; echo \$AGENT_T; cd /tmp && pwd; exit 3 stdin=from-stdin" \
 			-e "{\"ansible_shell_executable\": \"/bin/sh\"}" >small-$a 2>&1
-		DROVER_AGENT=$a adhoc host1 -o -m shell \
+		DROVER_AGENT=$a adhoc host1 -i "$FLEET_INV" -o -m shell \
 			-a "head -c 3000000 /dev/zero | tr \"\\\\000\" x" >big-$a 2>&1 &&
-		DROVER_AGENT=$a adhoc host1 -o -m stat -a "path=/etc/hostname" >stat-$a 2>&1 || return 1
+		DROVER_AGENT=$a adhoc host1 -i "$FLEET_INV" -o -m stat -a "path=/etc/hostname" >stat-$a 2>&1 || return 1
 	done &&
 	test_grep "\"rc\": 3," small-1 &&
 	strip_times small-1 >s1 && strip_times small-0 >s0 && test_cmp s0 s1 &&
@@ -117,6 +117,53 @@ test_expect_success 'an agent killed under a task fails that task alone; later t
 	play killed.yml >out 2>&1 &&
 	test_grep "agent on the host ended during the task" out &&
 	test_grep -E "host1 +: ok=3 .*unreachable=0 .*failed=0 .*ignored=1" out
+'
+
+test_expect_success 'become without a password: one agent under sudo runs the tasks as root' '
+	for i in 1 2; do
+		# (a locked account, with no password at all, may not log in)
+		fleet_exec $i "useradd -m -s /bin/sh deploy &&
+			echo \"deploy ALL=(ALL) NOPASSWD: ALL\" >/etc/sudoers.d/deploy &&
+			useradd -m -s /bin/sh nopw &&
+			printf \"%s\\n\" deploy:dep-Pw-210 nopw:nopw-Pw-210 | chpasswd" || return 1
+	done &&
+	sed "s| ansible_user=[^ ]*| ansible_user=deploy|" "$FLEET_INV" >deploy.ini &&
+	cat >become.yml <<-EOF &&
+	- hosts: all
+	  gather_facts: false
+	  tasks:
+	    - shell: "id -un; ps -o args= -p \$(ps -o ppid= -p \$PPID); ps -o ppid= -p \$PPID"
+	      become: true
+	      register: r1
+	    - stat: { path: /root }
+	      become: true
+	      register: st
+	    - shell: "id -un; ps -o ppid= -p \$PPID"
+	      become: true
+	      register: r2
+	    - shell: "id -un"
+	      register: me
+	    - assert:
+	        that:
+	          - r1.stdout_lines[0] == "root"
+	          - "\"drover-remote serve\" in r1.stdout_lines[1]"
+	          - r1.stdout_lines[2] == r2.stdout_lines[1]
+	          - r2.stdout_lines[0] == "root"
+	          - st.stat.isdir
+	          - me.stdout == "deploy"
+	EOF
+	"$DROVER" play -i deploy.ini --known-hosts "$FLEET_KH" become.yml >out 2>&1 &&
+	test_grep -E "host1 +: ok=5 .*failed=0" out &&
+	test_grep -E "host2 +: ok=5 .*failed=0" out
+'
+
+test_expect_success 'sudo that wants a password: the agent stays out, Missing sudo password as before' '
+	sed "s| ansible_user=[^ ]*| ansible_user=nopw|" "$FLEET_INV" >nopw.ini &&
+	for i in 1 2; do fleet_exec $i "echo \"nopw ALL=(ALL) ALL\" >/etc/sudoers.d/nopw" || return 1; done &&
+	test_expect_code 2 adhoc all -i nopw.ini -b -m stat -a path=/ -o >out &&
+	test_grep "^host1 | FAILED! => {\"msg\": \"Missing sudo password\"}" out &&
+	adhoc all -i nopw.ini -m stat -a path=/ -o >out &&
+	test_grep "^host1 | SUCCESS" out
 '
 
 test_done

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 			puts(remote_modules[i].name);
 		return 0;
 	}
-	if (argc == 2 && !strcmp(argv[1], "serve"))
-		return remote_serve();
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "serve"))
+		return remote_serve(argv[2]);
 	return remote_run_module(argc == 2 ? argv[1] : "");
 }

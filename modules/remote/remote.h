@@ -61,8 +61,11 @@ void sha1_buf(const void *p, size_t n, char hex[41]);
  * for a module it lacks or a broken stream (main.c).
  */
 int remote_run_module(const char *name);
-/* drover-remote serve: runs modules for the controller until EOF (serve.c). */
-int remote_serve(void);
+/*
+ * drover-remote serve [DIR]: runs modules for the controller until EOF,
+ * the scripts from DIR (default ~/.cache/drover/modules) (serve.c).
+ */
+int remote_serve(const char *scripts);
 
 /* One entry point per module, in mod_NAME.c. */
 void mod_ping(const struct args *a) __attribute__((noreturn));

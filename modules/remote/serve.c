@@ -18,7 +18,9 @@
  * does, so that the controller uploads it. Each module runs in a child of
  * its own session, as sshd would start it: the same environment, folder
  * and umask as the agent's, which are those a launcher would get. The
- * agent ends at EOF on stdin, when the connection closes.
+ * agent ends at EOF on stdin, when the channel closes; EOF while a module
+ * runs (the controller gave up on it: a timeout, Ctrl-C) kills the
+ * module's process group first, whoever the agent runs as.
  */
 #include <errno.h>
 #include <poll.h>
@@ -146,6 +148,9 @@ static void child(const struct request *q, const char *script, int fds[3][2])
 	_exit(127);
 }
 
+/* The scripts' folder: serve's argument, else the login user's cache. */
+static const char *scripts_dir;
+
 /* Sends what came on fd as a frame; 0 at EOF, 1 if more may come, -1 if the controller is gone. */
 static int forward(int fd, const char *tag)
 {
@@ -163,12 +168,28 @@ static int forward(int fd, const char *tag)
 }
 
 /*
+ * The controller sends nothing while a module runs, so stdin readable
+ * means it closed the channel: the module is stopped, the agent goes on
+ * only to reap it.
+ */
+static void watch_controller(struct pollfd *p, pid_t pid)
+{
+	char c;
+
+	if (p->fd < 0 || !p->revents || (read(0, &c, 1) < 0 && errno == EINTR))
+		return;
+	kill(-pid, SIGTERM);
+	p->fd = -1;
+}
+
+/*
  * Feeds the module its stdin while its output goes to the controller as
  * it comes, until both its streams are closed. -1 if the controller is gone.
  */
-static int pump(const struct out *in, int to, int from_out, int from_err)
+static int pump(const struct out *in, pid_t pid, int to, int from_out, int from_err)
 {
-	struct pollfd p[3] = { { to, POLLOUT, 0 }, { from_out, POLLIN, 0 }, { from_err, POLLIN, 0 } };
+	struct pollfd p[4] = { { to, POLLOUT, 0 }, { from_out, POLLIN, 0 }, { from_err, POLLIN, 0 },
+			       { 0, POLLIN, 0 } };
 	size_t off = 0;
 	ssize_t w;
 	int i, r;
@@ -178,8 +199,9 @@ static int pump(const struct out *in, int to, int from_out, int from_err)
 		p[0].fd = -1;
 	}
 	while (p[1].fd >= 0 || p[2].fd >= 0) {
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+		if (poll(p, 4, -1) < 0 && errno != EINTR)
 			return -1;
+		watch_controller(&p[3], pid);
 		if (p[0].fd >= 0 && p[0].revents) {
 			w = write(to, in->buf + off, in->len - off);
 			if (w > 0)
@@ -202,7 +224,7 @@ static int pump(const struct out *in, int to, int from_out, int from_err)
 	}
 	if (p[0].fd >= 0)
 		close(to);
-	return 0;
+	return p[3].fd < 0 ? -1 : 0;
 }
 
 /* Runs one request to its end; -1 if the controller is gone. */
@@ -212,11 +234,8 @@ static int serve_one(const struct request *q)
 	char line[32];
 	int fds[3][2], status, i, n;
 	pid_t pid;
-	const char *home = getenv("HOME");
-
 	if (strcmp(q->kind, "helper")) {
-		snprintf(script, sizeof(script), "%s/.cache/drover/modules/%s.sh", home ? home : "",
-			 q->name);
+		snprintf(script, sizeof(script), "%s/%s.sh", scripts_dir, q->name);
 		if (access(script, R_OK))
 			return say_exit(EXIT_MODULE_MISSING, 0);
 	}
@@ -231,8 +250,10 @@ static int serve_one(const struct request *q)
 	close(fds[1][1]);
 	close(fds[2][1]);
 	n = snprintf(line, sizeof(line), "pid %ld\n", (long)pid);
-	if (write_all(1, line, (size_t)n) < 0 || pump(&q->in, fds[0][1], fds[1][0], fds[2][0]) < 0)
+	if (write_all(1, line, (size_t)n) < 0 || pump(&q->in, pid, fds[0][1], fds[1][0], fds[2][0]) < 0) {
+		waitpid(pid, &status, 0);
 		return -1;
+	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return say_exit(127, 0);
@@ -241,10 +262,17 @@ static int serve_one(const struct request *q)
 	return say_exit(WEXITSTATUS(status), 0);
 }
 
-int remote_serve(void)
+int remote_serve(const char *scripts)
 {
+	static struct out dflt;
+	const char *home = getenv("HOME");
 	struct request q;
 
+	if (!scripts) {
+		out_addf(&dflt, "%s/.cache/drover/modules", home ? home : "");
+		scripts = dflt.buf;
+	}
+	scripts_dir = scripts;
 	memset(&q, 0, sizeof(q));
 	/* a controller gone shows as a failed write, not a silent death */
 	signal(SIGPIPE, SIG_IGN);
