@@ -559,22 +559,6 @@ int run_shell(const char *cmd, struct out *output)
 	return r;
 }
 
-int md5_file(const char *path, char hex[33])
-{
-	char *argv[] = { (char *)"md5sum", NULL };
-	struct out sum = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r = -1;
-
-	if (fd >= 0 && run_capture(argv, fd, 0, &sum) == 0 && sum.len >= 32) {
-		snprintf(hex, 33, "%.32s", sum.buf);
-		r = 0;
-	}
-	if (fd >= 0)
-		close(fd);
-	out_release(&sum);
-	return r;
-}
-
 int mkdir_p(const char *path)
 {
 	struct out p = { 0 };

@@ -3,8 +3,8 @@
  * after the arguments (one file, or a folder's files one after another with
  * _drover_paths_N etc. describing them); this writes each through a temp
  * file beside it, checks its SHA-1, and renames it into place, without the
- * script's forks (sha1sum, cat, stat, mv). md5sum still runs for the
- * result of a file that changed.
+ * script's forks (sha1sum, cat, stat, mv, md5sum: md5.c gives the result's
+ * md5sum).
  */
 #include <stdio.h>
 #include <stdlib.h>
