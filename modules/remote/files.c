@@ -388,22 +388,6 @@ int read_file(const char *path, struct out *data)
 	return r;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* cp -p: bytes, mode, owner (when allowed) and times. */
 static int copy_preserving(const char *from, const char *to)
 {

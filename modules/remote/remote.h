@@ -50,6 +50,8 @@ void remote_exit(const struct args *a, const struct out *json) __attribute__((no
 void remote_fail(const struct args *a, const char *msg) __attribute__((noreturn));
 
 void *xrealloc_or_abort(void *p, size_t n);
+/* Writes all n bytes, through EINTR and short writes; 0 or -1. */
+int write_all(int fd, const void *p, size_t n);
 char *xstrndup_or_abort(const char *s, size_t n);
 
 /* sha1.c: the SHA-1 of a file's bytes in hex (41 bytes); 0 or -1 (errno set). */

@@ -46,23 +46,6 @@ struct request {
 	struct out in; /* the module's stdin */
 };
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The last line of an answer: how the module ended. */
 static int say_exit(int status, int sig)
 {
