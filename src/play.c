@@ -330,23 +330,60 @@ static void run_meta(struct play_run *pr, json_t *node, struct hostlist *l)
 
 /* ---- dynamic includes ---- */
 
-static char *include_name(struct play_run *pr, json_t *node, struct hoststate *hs, struct buf *err)
+/*
+ * The file or role that node names for hs: a new string, with *args (a
+ * new reference) the include's arguments rendered for hs. NULL with err
+ * set.
+ */
+static char *include_name(struct play_run *pr, json_t *node, struct hoststate *hs, json_t **args,
+			  struct buf *err)
 {
-	json_t *vars = vars_for_host(pr, hs, node), *args;
+	json_t *vars = vars_for_host(pr, hs, node);
 	struct jinja_ctx c = { .vars = vars, .where = playbook_where(node) };
 	const char *name;
 	char *out = NULL;
 
-	args = jinja_render_tree(&c, json_object_get(node, "__args"), err);
-	name = json_string_value(json_object_get(args, "_raw_params") ?:
-				 json_object_get(args, "file") ?: json_object_get(args, "name"));
+	*args = jinja_render_tree(&c, json_object_get(node, "__args"), err);
+	name = json_string_value(json_object_get(*args, "_raw_params") ?:
+				 json_object_get(*args, "file") ?: json_object_get(*args, "name"));
 	if (name)
 		out = xstrdup(name);
-	else if (args)
+	else if (*args)
 		buf_setf(err, "%s needs a file or role name", json_string_value(json_object_get(node, "__action")));
-	json_decref(args);
+	if (!out) {
+		json_decref(*args);
+		*args = NULL;
+	}
 	json_decref(vars);
 	return out;
+}
+
+/*
+ * The include's banner, as Ansible titles it: an include_role without a
+ * name is "include_role : ROLE" (the role as written), and an include_role
+ * never takes the prefix of the role it is in. A new string.
+ */
+static char *include_title(struct play_run *pr, json_t *node, struct hostlist *l, int role)
+{
+	const char *name = json_string_value(json_object_get(node, "name"));
+	json_t *args = json_object_get(node, "__args"), *task, *vars = NULL;
+	char *title;
+	size_t i;
+
+	if (role && !name)
+		return xasprintf("%s : %s", playbook_action_label(node),
+				 json_string_value(json_object_get(args, "name") ?:
+						   json_object_get(args, "role")) ?: "");
+	task = json_copy(node);
+	if (role)
+		json_object_del(task, "__role");
+	for (i = 0; name && jinja_has_markers(name) && !vars && i < l->nr; i++)
+		if (host_active(l->v[i]))
+			vars = vars_for_host(pr, l->v[i], node);
+	title = task_display_name(task, vars);
+	json_decref(vars);
+	json_decref(task);
+	return title;
 }
 
 static char *include_path(struct play_run *pr, json_t *node, const char *name)
@@ -385,6 +422,26 @@ static void include_failed(struct play_run *pr, json_t *node, struct hoststate *
 	hs->seen = 1;
 }
 
+/*
+ * Adds an included role's handlers to the play's, each once: a role
+ * included again (for another item or host) notifies the same handlers,
+ * which run once, as in Ansible.
+ */
+static void add_role_handlers(struct play_run *pr, json_t *handlers)
+{
+	json_t *h, *known;
+	size_t i, j;
+
+	json_array_foreach(handlers, i, h) {
+		json_array_foreach(pr->handlers, j, known)
+			if (!strcmp(playbook_where(known), playbook_where(h)))
+				break;
+		if (j == json_array_size(pr->handlers))
+			json_array_append(pr->handlers, h);
+	}
+}
+
+/* Runs role name on hosts, its arguments (tasks_from...) those of node, already rendered. */
 static void run_included_role(struct play_run *pr, json_t *node, const char *name,
 			      struct hostlist *hosts)
 {
@@ -401,7 +458,7 @@ static void run_included_role(struct play_run *pr, json_t *node, const char *nam
 	} else {
 		json_object_update_missing(pr->role_defaults, parts.defaults);
 		json_object_update(pr->role_vars, parts.vars);
-		json_array_extend(pr->handlers, parts.handlers);
+		add_role_handlers(pr, parts.handlers);
 		run_list(pr, parts.tasks, hosts);
 		role_parts_release(&parts);
 	}
@@ -446,85 +503,138 @@ static json_t *load_included(struct play_run *pr, json_t *node, const char *name
 	return tasks;
 }
 
-static void run_included_file(struct play_run *pr, json_t *node, const char *name,
-			      struct hostlist *hosts)
+/*
+ * The variables a loop's item gives an include: its loop_var (item) and
+ * index_var. They tell Ansible's includes apart. A new object.
+ */
+static json_t *item_vars(json_t *node, json_t *item, size_t index)
 {
-	json_t *tasks = load_included(pr, node, name, hosts, NULL);
+	json_t *lc = json_object_get(node, "loop_control");
+	const char *index_var = json_string_value(json_object_get(lc, "index_var"));
+	json_t *v = json_object();
 
-	if (tasks)
-		run_list(pr, tasks, hosts);
-	json_decref(tasks);
+	json_object_set(v, json_string_value(json_object_get(lc, "loop_var")) ?: "item", item);
+	if (index_var)
+		json_object_set_new(v, index_var, json_integer((json_int_t)index));
+	return v;
 }
 
-/* The include task for one item: the item reaches the included tasks as a variable. */
-static json_t *include_for_item(json_t *node, json_t *item)
+/* The include task for one item: the item's variables reach the included tasks. */
+static json_t *include_for_item(json_t *node, json_t *ivars)
 {
-	const char *loop_var = json_string_value(json_object_get(json_object_get(node, "loop_control"),
-								 "loop_var")) ?: "item";
 	json_t *copy = json_deep_copy(node), *tv = json_object_get(copy, "__vars");
 
 	if (!tv)
 		json_object_set_new(copy, "__vars", tv = json_object());
-	json_object_set(tv, loop_var, item);
+	json_object_update(tv, ivars);
 	json_object_del(copy, "loop");
 	json_object_del(copy, "__lookup");
 	return copy;
 }
 
-/* One include of a looped include_tasks: a file and an item, and the hosts that include them. */
-struct loop_include {
-	json_t *node;          /* the include task for the item */
-	char *name;            /* the file */
-	char *label;           /* the item as "(item=...)" shows it */
-	struct hostlist hosts;
-	json_t *tasks;         /* the file's tasks, once loaded */
-};
-
-struct loop_includes {
-	struct loop_include *v;
-	size_t nr, alloc;
-	json_t *index;         /* "file\nitem" -> place in v */
-};
-
-/* Adds hs to the include of name with item, made from copy when first met. Steals both. */
-static void loop_include_add(struct loop_includes *li, json_t *copy, char *name, json_t *item,
-			     struct hoststate *hs)
+/* The "(item=...)" text: loop_control.label rendered with the item's variables, or the item. */
+static char *include_label(json_t *node, json_t *vars, json_t *ivars, json_t *item)
 {
-	char *text = json_dumps(item, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
-	char *key = xasprintf("%s\n%s", name, text ? text : "");
-	json_t *at = json_object_get(li->index, key);
-	struct loop_include *inc;
-	struct buf label = BUF_INIT;
+	json_t *label = json_object_get(json_object_get(node, "loop_control"), "label"), *v = NULL;
+	json_t *all = json_copy(vars);
+	struct jinja_ctx c = { .vars = all, .where = playbook_where(node) };
+	struct buf err = BUF_INIT, out = BUF_INIT;
 
-	if (at) {
-		json_decref(copy);
-		free(name);
-	} else {
+	json_object_update(all, ivars);
+	if (label)
+		v = jinja_render_tree(&c, label, &err);
+	jinja_to_text(v ? v : item, &out);
+	json_decref(v);
+	json_decref(all);
+	buf_release(&err);
+	return buf_detach(&out, NULL);
+}
+
+/*
+ * One include, as Ansible counts them: a file or role with its rendered
+ * arguments and (in a loop) an item, and the hosts that include it.
+ */
+struct include {
+	json_t *node;          /* the include task, its arguments rendered, the item among its vars */
+	char *name;            /* the file or role */
+	char *label;           /* the item as "(item=...)" shows it; NULL without a loop */
+	struct hostlist hosts;
+	json_t *tasks;         /* a file's tasks, once loaded */
+};
+
+struct includes {
+	struct include *v;
+	size_t nr, alloc;
+	json_t *index;         /* [name, args, item] as JSON -> place in v */
+};
+
+/*
+ * Adds hs to the include of name with args and the item's variables
+ * ivars (NULL: no loop), made from node when first met; label is the
+ * item's text. Steals name and args.
+ *
+ * As in Ansible, an include_role's tasks_from (vars_from...) does not
+ * tell includes apart: hosts that name different files of one role with
+ * one item all run the file named by the first host.
+ */
+static void includes_add(struct includes *li, json_t *node, char *name, json_t *args,
+			 json_t *ivars, const char *label, struct hoststate *hs)
+{
+	static const char *const from_args[] = { "tasks_from", "vars_from", "defaults_from",
+						 "handlers_from" };
+	json_t *id = json_array(), *shared = json_copy(args), *at;
+	struct include *inc;
+	size_t i;
+	char *key;
+
+	for (i = 0; i < ARRAY_SIZE(from_args); i++)
+		json_object_del(shared, from_args[i]);
+	json_array_append_new(id, json_string(name));
+	json_array_append_new(id, shared);
+	json_array_append(id, ivars ? ivars : json_null());
+	key = json_dumps(id, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!key)
+		BUG("an include's arguments do not encode as JSON");
+	if (!(at = json_object_get(li->index, key))) {
 		ALLOC_GROW(li->v, li->nr + 1, li->alloc);
 		inc = &li->v[li->nr];
 		memset(inc, 0, sizeof(*inc));
-		jinja_to_text(item, &label);
-		inc->node = copy;
-		inc->name = name;
-		inc->label = buf_detach(&label, NULL);
+		inc->node = json_copy(node);
+		json_object_set(inc->node, "__args", args);
+		inc->name = xstrdup(name);
+		inc->label = label ? xstrdup(label) : NULL;
 		at = json_integer((json_int_t)li->nr++);
 		json_object_set_new(li->index, key, at);
 	}
 	hostlist_add(&li->v[json_integer_value(at)].hosts, hs);
 	free(key);
-	free(text);
+	json_decref(id);
+	json_decref(args);
+	free(name);
+}
+
+static void includes_release(struct includes *li)
+{
+	size_t i;
+
+	for (i = 0; i < li->nr; i++) {
+		json_decref(li->v[i].node);
+		json_decref(li->v[i].tasks);
+		free(li->v[i].name);
+		free(li->v[i].label);
+		hostlist_release(&li->v[i].hosts);
+	}
+	free(li->v);
+	json_decref(li->index);
 }
 
 /* An item whose when is false: shown as Ansible shows a loop's skipped item. */
-static void item_skipped(struct play_run *pr, json_t *node, struct hoststate *hs, json_t *item)
+static void item_skipped(struct play_run *pr, json_t *node, struct hoststate *hs, const char *label)
 {
 	json_t *res = json_pack("{s:b, s:b, s:s}", "changed", 0, "skipped", 1, "skip_reason",
 				"Conditional result was False");
-	struct buf label = BUF_INIT;
 
-	jinja_to_text(item, &label);
-	out_host_result(pr->run, hs->h->name, "skipped", res, node, label.buf);
-	buf_release(&label);
+	out_host_result(pr->run, hs->h->name, "skipped", res, node, label);
 	json_decref(res);
 }
 
@@ -543,159 +653,116 @@ static void loop_skipped(struct play_run *pr, json_t *node, struct hoststate *hs
 
 /* Every item of hs's loop: an include it joins, a skip, or its failure. */
 static void loop_include_host(struct play_run *pr, json_t *node, struct hoststate *hs,
-			      struct loop_includes *li)
+			      struct includes *li)
 {
-	json_t *vars = vars_for_host(pr, hs, node), *items, *item, *copy;
+	json_t *vars = vars_for_host(pr, hs, node), *items, *item, *ivars, *copy, *args;
 	struct buf err = BUF_INIT;
 	size_t j, skipped = 0;
-	char *name;
+	char *name, *label;
 
 	if (!(items = task_loop_items(pr, node, vars, &err)))
 		include_failed(pr, node, hs, err.buf);
 	json_array_foreach(items, j, item) {
-		copy = include_for_item(node, item);
+		ivars = item_vars(node, item, j);
+		copy = include_for_item(node, ivars);
+		label = include_label(node, vars, ivars, item);
 		if (!host_condition(pr, copy, hs)) {
-			item_skipped(pr, node, hs, item);
+			item_skipped(pr, node, hs, label);
 			skipped++;
-		} else if (!(name = include_name(pr, copy, hs, &err))) {
+		} else if (!(name = include_name(pr, copy, hs, &args, &err))) {
 			include_failed(pr, node, hs, err.buf);
 		} else {
-			loop_include_add(li, copy, name, item, hs);
-			continue;
+			includes_add(li, copy, name, args, ivars, label, hs);
 		}
+		free(label);
 		json_decref(copy);
+		json_decref(ivars);
 	}
 	if (skipped && skipped == json_array_size(items))
 		loop_skipped(pr, node, hs);
+	else if (skipped < json_array_size(items))
+		out_task_due(pr->run); /* the include's own result: no line, but its banner (free strategy) */
 	json_decref(items);
 	json_decref(vars);
 	buf_release(&err);
 }
 
-/*
- * A looped include_tasks, as Ansible runs it: the hosts that include one
- * file with one item share one include. Every include is announced, in
- * the order first met (host by host, item by item), then each one's
- * tasks run on its hosts together.
- */
-static void run_include_loop_files(struct play_run *pr, json_t *node, struct hostlist *l)
-{
-	struct loop_includes li = { .index = json_object() };
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		if (host_active(l->v[i]))
-			loop_include_host(pr, node, l->v[i], &li);
-	for (i = 0; i < li.nr; i++)
-		li.v[i].tasks = load_included(pr, li.v[i].node, li.v[i].name, &li.v[i].hosts,
-					      li.v[i].label);
-	for (i = 0; i < li.nr; i++)
-		if (li.v[i].tasks)
-			run_list(pr, li.v[i].tasks, &li.v[i].hosts);
-	for (i = 0; i < li.nr; i++) {
-		json_decref(li.v[i].node);
-		json_decref(li.v[i].tasks);
-		free(li.v[i].name);
-		free(li.v[i].label);
-		hostlist_release(&li.v[i].hosts);
-	}
-	free(li.v);
-	json_decref(li.index);
-}
-
-/* A looped include_role: each host in turn, the role once per item. */
-static void run_include_loop(struct play_run *pr, json_t *node, struct hostlist *l, int role)
+/* hs's include without a loop: one it joins, a skip, or its failure. */
+static void include_host(struct play_run *pr, json_t *node, struct hoststate *hs,
+			 struct includes *li)
 {
 	struct buf err = BUF_INIT;
-	size_t i, j;
+	json_t *args, *skipped;
+	char *name;
 
-	if (!role) {
-		run_include_loop_files(pr, node, l);
-		return;
-	}
-	for (i = 0; i < l->nr; i++) {
-		struct hostlist one = { 0 };
-		json_t *vars, *items, *item;
-
-		if (!host_active(l->v[i]) || !host_condition(pr, node, l->v[i]))
-			continue;
-		hostlist_add(&one, l->v[i]);
-		vars = vars_for_host(pr, l->v[i], node);
-		if (!(items = task_loop_items(pr, node, vars, &err)))
-			include_failed(pr, node, l->v[i], err.buf);
-		json_array_foreach(items, j, item) {
-			json_t *copy = include_for_item(node, item);
-			char *name;
-
-			if ((name = include_name(pr, copy, l->v[i], &err)))
-				run_included_role(pr, copy, name, &one);
-			free(name);
-			json_decref(copy);
-		}
-		json_decref(items);
-		json_decref(vars);
-		hostlist_release(&one);
+	if (!host_condition(pr, node, hs)) {
+		skipped = json_pack("{s:b}", "skipped", 1);
+		out_host_result(pr->run, hs->h->name, "skipped", skipped, node, NULL);
+		json_decref(skipped);
+		hs->stats.skipped++;
+		stats_move(pr, hs, NULL, "skipped");
+	} else if (!(name = include_name(pr, node, hs, &args, &err))) {
+		include_failed(pr, node, hs, err.buf);
+	} else {
+		out_task_due(pr->run); /* the include's own result: no line, but its banner (free strategy) */
+		includes_add(li, node, name, args, NULL, NULL, hs);
 	}
 	buf_release(&err);
 }
 
-/* include_tasks / include_role: hosts grouped by the file their variables name. */
+/*
+ * Runs the includes as Ansible does: every file is announced ("included:
+ * FILE for HOSTS"), in the order first met (host by host, item by item),
+ * then each include's tasks run on its hosts together. A role says
+ * nothing; it is loaded when its turn comes, so that its vars hold while
+ * its tasks run.
+ */
+static void run_includes(struct play_run *pr, struct includes *li, int role)
+{
+	struct include *inc;
+	size_t i;
+
+	for (i = 0; !role && i < li->nr; i++) {
+		inc = &li->v[i];
+		inc->tasks = load_included(pr, inc->node, inc->name, &inc->hosts, inc->label);
+	}
+	for (i = 0; i < li->nr && !pr->end_play && !pr->run->interrupted; i++) {
+		inc = &li->v[i];
+		if (role)
+			run_included_role(pr, inc->node, inc->name, &inc->hosts);
+		else if (inc->tasks)
+			run_list(pr, inc->tasks, &inc->hosts);
+	}
+}
+
+/*
+ * include_tasks / include_role, looped or not: the hosts that include the
+ * same file or role, with the same arguments and item, share one include.
+ */
 static void run_include(struct play_run *pr, json_t *node, struct hostlist *l)
 {
 	int role = !strcmp(json_string_value(json_object_get(node, "__action")), "include_role");
-	json_t *groups = json_object(), *idx;
-	struct hostlist *lists = xcalloc(l->nr + 1, sizeof(*lists));
-	struct buf err = BUF_INIT;
-	size_t i, n = 0;
-	const char *name;
+	int looped = json_object_get(node, "loop") != NULL;
+	struct includes li = { 0 };
+	char *title;
+	size_t i;
 
 	if (!task_tags_match(pr->run->o, node))
-		goto out;
-	out_task(pr->run, "TASK", json_string_value(json_object_get(node, "name")) ?:
-				  json_string_value(json_object_get(node, "__action")),
-		 NULL, 0, task_identity(node));
-	if (json_object_get(node, "loop")) {
-		run_include_loop(pr, node, l, role);
-		goto out;
-	}
+		return;
+	title = include_title(pr, node, l, role);
+	out_task(pr->run, "TASK", title, NULL, 0, task_identity(node));
+	free(title);
+	li.index = json_object();
 	for (i = 0; i < l->nr; i++) {
-		struct hoststate *hs = l->v[i];
-		char *file;
-
-		if (!host_active(hs))
+		if (!host_active(l->v[i]))
 			continue;
-		if (!host_condition(pr, node, hs)) {
-			json_t *skipped = json_pack("{s:b}", "skipped", 1);
-
-			out_host_result(pr->run, hs->h->name, "skipped", skipped, node, NULL);
-			json_decref(skipped);
-			hs->stats.skipped++;
-			stats_move(pr, hs, NULL, "skipped");
-			continue;
-		}
-		if (!(file = include_name(pr, node, hs, &err))) {
-			include_failed(pr, node, hs, err.buf);
-			continue;
-		}
-		if (!(idx = json_object_get(groups, file))) {
-			idx = json_integer((json_int_t)n++);
-			json_object_set_new(groups, file, idx);
-		}
-		hostlist_add(&lists[json_integer_value(idx)], hs);
-		free(file);
-	}
-	json_object_foreach(groups, name, idx) {
-		if (role)
-			run_included_role(pr, node, name, &lists[json_integer_value(idx)]);
+		if (looped)
+			loop_include_host(pr, node, l->v[i], &li);
 		else
-			run_included_file(pr, node, name, &lists[json_integer_value(idx)]);
+			include_host(pr, node, l->v[i], &li);
 	}
-out:
-	for (i = 0; i < n; i++)
-		hostlist_release(&lists[i]);
-	free(lists);
-	json_decref(groups);
-	buf_release(&err);
+	run_includes(pr, &li, role);
+	includes_release(&li);
 }
 
 /* ---- task lists ---- */
