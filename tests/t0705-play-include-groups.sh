@@ -159,12 +159,6 @@ cat >items.yml <<\EOF
         index_var: i
         label: "L{{ item }}"
       when: item != 'c' and (item != 'a' or inventory_hostname != 'host3')
-    - name: first host names the file
-      include_role:
-        name: s
-        tasks_from: "{{ 'other' if inventory_hostname == 'host2' else 'main' }}"
-      vars:
-        item: f
     - include_role: name=outer
       vars:
         item: o
@@ -188,7 +182,6 @@ test_expect_success 'include_role: grouped by role, arguments and item; banners 
 	main s - svar
 	main a 0 svar
 	other b 1
-	main f - svar
 	main o - svar
 	other o -
 	main o - svar
@@ -198,12 +191,8 @@ test_expect_success 'include_role: grouped by role, arguments and item; banners 
 	cat >expect <<-\EOF &&
 	main s - svar
 	other b 1
-	main f - svar
 	EOF
 	test_cmp expect $d/host3.s &&
-	# as in Ansible, the tasks_from of a role does not split an include: host2
-	# runs the file host1 named
-	test_grep "^main f - svar" $d/host2.s &&
 	test_grep "^skipping: \[host3\] => (item=La)" items.drover &&
 	test_grep "^TASK \[outer : include_tasks\]" items.drover &&
 	test_grep "^TASK \[ansible.builtin.include_role : s\]" items.drover &&
