@@ -561,6 +561,20 @@ static int read_stream(LIBSSH2_CHANNEL *ch, int stream, struct buf *b, int *prog
 	return n == LIBSSH2_ERROR_EAGAIN ? 0 : (int)n;
 }
 
+/*
+ * Whether libssh2 holds data of ch's streams that no read took yet: reading
+ * one stream drains the socket, queueing what came for the other, and a
+ * poll on the socket would then sleep through it.
+ */
+static int data_pending(LIBSSH2_CHANNEL *ch)
+{
+	unsigned long queued = 0;
+
+	/* (libssh2_poll_channel_read fails on the 1-byte keepalive replies it queues) */
+	libssh2_channel_window_read_ex(ch, &queued, NULL);
+	return queued > 0;
+}
+
 /* The gate's bytes (a password line) go out before anything else. */
 static int write_pre(struct exec_io *x, int *progress)
 {
@@ -632,7 +646,7 @@ static int pump(struct exec_io *x)
 			progress = 1;
 		if (libssh2_channel_eof(x->ch))
 			return 0;
-		if (!progress && (rc = wait_socket(x->c, x->deadline)))
+		if (!progress && !data_pending(x->ch) && (rc = wait_socket(x->c, x->deadline)))
 			return rc;
 	}
 }
@@ -898,7 +912,7 @@ int ssh_stream_call(struct ssh_stream *st, const void *in, size_t inlen, int tim
 		}
 		if (libssh2_channel_eof(x->ch))
 			return stream_ended(st, err);
-		if (!progress && (rc = wait_socket(x->c, x->deadline)))
+		if (!progress && !data_pending(x->ch) && (rc = wait_socket(x->c, x->deadline)))
 			return stream_error(st, rc, st->cmd, timeout_ms, err);
 	}
 }
