@@ -83,6 +83,21 @@ test_expect_success 'results as without the agent: streams, binary and large out
 	test_cmp stat-0 stat-1
 '
 
+test_expect_success 'a module that writes before it has read its stdin: no deadlock' '
+	cat >big.yml <<-EOF &&
+	- hosts: host1
+	  gather_facts: false
+	  tasks:
+	    - command: cat
+	      args: { stdin: "{{ \"x\" * 2000000 }}" }
+	      register: r
+	      timeout: 60
+	    - assert: { that: [r.stdout | length == 2000000] }
+	EOF
+	play big.yml >out 2>&1 &&
+	test_grep -E "host1 +: ok=2 .*failed=0" out
+'
+
 test_expect_success 'a task past its timeout is killed on the host; the next task runs' '
 	cat >timeout.yml <<-EOF &&
 	- hosts: host1

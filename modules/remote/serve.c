@@ -23,6 +23,7 @@
  * module's process group first, whoever the agent runs as.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -232,6 +233,8 @@ static int serve_one(const struct request *q)
 	close(fds[0][0]);
 	close(fds[1][1]);
 	close(fds[2][1]);
+	/* a module that writes before it reads all its stdin must not wedge us both */
+	fcntl(fds[0][1], F_SETFL, O_NONBLOCK);
 	n = snprintf(line, sizeof(line), "pid %ld\n", (long)pid);
 	if (write_all(1, line, (size_t)n) < 0 || pump(&q->in, pid, fds[0][1], fds[1][0], fds[2][0]) < 0) {
 		waitpid(pid, &status, 0);
