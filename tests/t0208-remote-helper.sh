@@ -105,6 +105,32 @@ test_expect_success 'the helper and the sh modules give the same results' '
 	test $(scripts 1) -ge 3
 '
 
+# A directory service (LDAP, sssd) stands in as a getent that knows one
+# user and one group more than /etc/passwd and /etc/group.
+test_expect_success 'owners from the name service: the helper asks getent for names the files lack' '
+	fleet_ssh 1 "mkdir -p /usr/local/bin && cat >/usr/local/bin/getent" <<-\EOF &&
+	#!/bin/sh
+	case "$1 $2" in
+	"passwd dirusr" | "passwd 4242") echo "dirusr:*:4242:4343:dir:/:/bin/sh" ;;
+	"group dirgrp" | "group 4343") echo "dirgrp:*:4343:" ;;
+	*) exec /usr/bin/getent "$@" ;;
+	esac
+	EOF
+	fleet_ssh 1 "chmod 755 /usr/local/bin/getent" &&
+	adhoc host1 -o -m stat -a "path=/srv/t/nobody" >out &&
+	test_grep -F "\"pw_name\": \"dirusr\"" out &&
+	test_grep -F "\"gr_name\": \"dirgrp\"" out &&
+	adhoc host1 -o -m file -a "path=/srv/t/nobody owner=dirusr group=dirgrp" >out &&
+	test_grep "SUCCESS" out &&
+	adhoc host1 -o -m file -a "path=/srv/t/dir-owned state=touch owner=dirusr group=dirgrp" >out &&
+	test_grep "CHANGED" out &&
+	fleet_ssh 1 "stat -c %u:%g /srv/t/dir-owned" >ids &&
+	echo 4242:4343 >expect && test_cmp expect ids &&
+	test_must_fail adhoc host1 -o -m file -a "path=/srv/t/f owner=nosuchuser" >out &&
+	test_grep "failed to look up user nosuchuser" out &&
+	fleet_ssh 1 "rm -f /usr/local/bin/getent /srv/t/dir-owned"
+'
+
 test_expect_success 'become root runs the helper; another become user the sh module' '
 	fleet_ssh 2 "rm -rf \$HOME/.cache/drover" &&
 	adhoc host2 -o -b -m stat -a "path=/srv/t/f" >out &&

@@ -117,47 +117,79 @@ const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* The third field of the line of a passwd- or group-style file that names name. */
-static int name_id(const char *file, const char *name, unsigned long *id)
-{
-	FILE *f = fopen(file, "re");
-	char *line = NULL, *c1, *c2;
-	size_t cap = 0, n = strlen(name);
-	int r = -1;
+static int run_capture(char *const argv[], int stdin_fd, int with_stderr, struct out *output);
 
-	while (f && getline(&line, &cap, f) > 0) {
-		if (strncmp(line, name, n) || line[n] != ':' || !(c1 = strchr(line + n + 1, ':')))
-			continue;
-		*id = strtoul(c1 + 1, &c2, 10);
-		if (c2 != c1 + 1 && *c2 == ':') {
-			r = 0;
-			break;
-		}
-	}
+/*
+ * A passwd- or group-style line: its name (the first field, *name_len
+ * bytes) and id (the third). 0, or -1 for a line of another shape.
+ */
+static int parse_entry(const char *line, size_t *name_len, unsigned long *id)
+{
+	const char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char *end;
+
+	if (!c2)
+		return -1;
+	*id = strtoul(c2 + 1, &end, 10);
+	if (end == c2 + 1 || *end != ':')
+		return -1;
+	*name_len = (size_t)(c1 - line);
+	return 0;
+}
+
+/*
+ * The entry for key (a name, or an id in digits) in file, else from the
+ * host's name service (LDAP, sssd...) through getent: a static binary
+ * cannot load NSS modules itself, so it forks only for names the file
+ * lacks. 0 with the line in *entry, or -1.
+ */
+static int find_entry(const char *file, const char *key, int by_id, struct out *entry)
+{
+	/* the files' names are getent's databases */
+	char *argv[] = { (char *)"getent", (char *)base_name(file), (char *)key, NULL };
+	FILE *f = fopen(file, "re");
+	char *line = NULL;
+	size_t cap = 0, n, keylen = strlen(key);
+	unsigned long id, want = strtoul(key, NULL, 10);
+	int found = 0;
+
+	while (!found && f && getline(&line, &cap, f) > 0)
+		found = !parse_entry(line, &n, &id) &&
+			(by_id ? id == want : n == keylen && !strncmp(line, key, n));
+	if (found)
+		out_adds(entry, line);
 	free(line);
 	if (f)
 		fclose(f);
+	if (!found && run_capture(argv, -1, 0, entry) == 0 && !parse_entry(entry->buf, &n, &id))
+		found = 1;
+	return found ? 0 : -1;
+}
+
+/* The id of the user (file /etc/passwd) or group (/etc/group) name. */
+static int name_id(const char *file, const char *name, unsigned long *id)
+{
+	struct out entry = { 0 };
+	size_t n;
+	int r = find_entry(file, name, 0, &entry) < 0 ? -1 : parse_entry(entry.buf, &n, id);
+
+	out_release(&entry);
 	return r;
 }
 
 void id_name(const char *file, unsigned long id, char *name, size_t size)
 {
-	FILE *f = fopen(file, "re");
-	char *line = NULL, *c1, *c2, *c3;
-	size_t cap = 0;
+	struct out entry = { 0 };
+	char key[32];
+	size_t n;
+	unsigned long got;
 
-	snprintf(name, size, "UNKNOWN");
-	while (f && getline(&line, &cap, f) > 0) {
-		if (!(c1 = strchr(line, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
-		    !(c3 = strchr(c2 + 1, ':')) || strtoul(c2 + 1, NULL, 10) != id ||
-		    c2 + 1 == c3)
-			continue;
-		snprintf(name, size, "%.*s", (int)(c1 - line), line);
-		break;
-	}
-	free(line);
-	if (f)
-		fclose(f);
+	snprintf(key, sizeof(key), "%lu", id);
+	if (find_entry(file, key, 1, &entry) == 0 && !parse_entry(entry.buf, &n, &got) && got == id)
+		snprintf(name, size, "%.*s", (int)n, entry.buf);
+	else
+		snprintf(name, size, "UNKNOWN");
+	out_release(&entry);
 }
 
 static int all_digits(const char *s)
