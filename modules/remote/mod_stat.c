@@ -1,7 +1,7 @@
 /*
  * stat: as modules/stat.sh (same keys, order and values), from one stat(2)
  * instead of a dozen forks. Owner names come from /etc/passwd and
- * /etc/group (a static binary cannot load the host's NSS modules).
+ * /etc/group, else from getent (see files.c's find_entry).
  */
 #include <errno.h>
 #include <fcntl.h>
