@@ -422,8 +422,9 @@ static void upload_helper_command(struct buf *cmd)
 }
 
 /*
- * Sends what the launcher found missing. A helper that cannot be installed
- * (a full or read-only home) is not tried again on this connection.
+ * Sends what the launcher found missing: the helper, or p's script (p
+ * may be NULL for the helper). A helper that cannot be installed (a full
+ * or read-only home) is not tried again on this connection.
  */
 static int upload(struct runner *r, struct cached_conn *c, const struct module_payload *p,
 		  int helper, struct buf *err)
@@ -500,23 +501,20 @@ static void agent_command(struct buf *cmd, const char *become)
  * password, say), or the connection's failure.
  */
 static int start_agent(struct runner *r, struct cached_conn *c, struct conn_agent *ca,
-		       const struct module_payload *p, struct buf *err)
+		       struct buf *err)
 {
 	struct buf cmd = BUF_INIT;
-	int rc, status, tries;
+	int rc, status;
 
 	agent_command(&cmd, ca->become);
-	for (tries = 0; tries < 2; tries++) {
-		rc = agent_start(c->conn, cmd.buf, 30000, &ca->agent, &status, err);
-		if (rc != SSH_ERR_ENDED)
-			break;
+	rc = agent_start(c->conn, cmd.buf, 30000, &ca->agent, &status, err);
+	if (rc == SSH_ERR_ENDED && status == HELPER_MISSING &&
+	    (rc = upload(r, c, NULL, 1, err)) == SSH_OK)
+		rc = c->no_helper ? SSH_ERR_ENDED
+				  : agent_start(c->conn, cmd.buf, 30000, &ca->agent, &status, err);
+	if (rc == SSH_ERR_ENDED) {
 		buf_reset(err);
 		rc = AGENT_ABSENT;
-		if (status != HELPER_MISSING || tries || (rc = upload(r, c, p, 1, err)) != SSH_OK)
-			break;
-		rc = AGENT_ABSENT; /* unless it starts now */
-		if (c->no_helper)
-			break;
 	}
 	buf_release(&cmd);
 	return rc;
@@ -527,7 +525,7 @@ static int start_agent(struct runner *r, struct cached_conn *c, struct conn_agen
  * the first job to need it. SSH_OK with *out set, or as start_agent.
  */
 static int get_agent(struct runner *r, struct cached_conn *c, const struct become *b,
-		     const struct module_payload *p, struct conn_agent **out, struct buf *err)
+		     struct conn_agent **out, struct buf *err)
 {
 	struct buf key = BUF_INIT;
 	struct conn_agent *ca = NULL;
@@ -543,7 +541,7 @@ static int get_agent(struct runner *r, struct cached_conn *c, const struct becom
 		ALLOC_GROW(c->agents, c->nr_agents + 1, c->alloc_agents);
 		ca = &c->agents[c->nr_agents++];
 		ca->become = buf_detach(&key, NULL);
-		rc = start_agent(r, c, ca, p, err);
+		rc = start_agent(r, c, ca, err);
 	} else if (!ca->agent) {
 		rc = AGENT_ABSENT;
 	}
@@ -576,7 +574,7 @@ static int launch_in_agent(struct runner *r, struct cached_conn *c, const struct
 			       job_shell(job), in->buf, in->len };
 	struct conn_agent *ca;
 
-	if ((rc = get_agent(r, c, b, p, &ca, err)) != SSH_OK)
+	if ((rc = get_agent(r, c, b, &ca, err)) != SSH_OK)
 		return rc;
 	for (tries = 0; tries < 2; tries++) {
 		ssh_exec_result_release(&a->res);

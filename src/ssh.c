@@ -628,17 +628,30 @@ static int write_stdin(struct exec_io *x, int *progress)
 	return rc == LIBSSH2_ERROR_CHANNEL_CLOSED || rc == LIBSSH2_ERROR_CHANNEL_EOF_SENT ? 0 : rc;
 }
 
+/* One turn of moving data: stdin out, both streams in. 0, or SSH_ERR_CHANNEL. */
+static int move_data(struct exec_io *x, int *progress)
+{
+	*progress = 0;
+	if (write_stdin(x, progress) || read_stream(x->ch, 0, &x->res->out, progress) ||
+	    read_stream(x->ch, SSH_EXTENDED_DATA_STDERR, &x->res->errb, progress))
+		return SSH_ERR_CHANNEL;
+	return 0;
+}
+
+/* After a turn that moved nothing: waits for the socket, unless libssh2 already holds data. */
+static int wait_for_data(struct exec_io *x)
+{
+	return data_pending(x->ch) ? 0 : wait_socket(x->c, x->deadline);
+}
+
 /* Moves data until the remote side sent EOF and both streams are drained. */
 static int pump(struct exec_io *x)
 {
 	int progress, rc;
 
 	for (;;) {
-		progress = 0;
-		if ((rc = write_stdin(x, &progress)) ||
-		    (rc = read_stream(x->ch, 0, &x->res->out, &progress)) ||
-		    (rc = read_stream(x->ch, SSH_EXTENDED_DATA_STDERR, &x->res->errb, &progress)))
-			return SSH_ERR_CHANNEL;
+		if ((rc = move_data(x, &progress)))
+			return rc;
 		if (x->gate_state == SSH_GATE_WAIT &&
 		    (x->gate_state = x->gate->step(x->gate, x->res, &x->pre)) != SSH_GATE_WAIT)
 			progress = 1;
@@ -646,7 +659,7 @@ static int pump(struct exec_io *x)
 			progress = 1;
 		if (libssh2_channel_eof(x->ch))
 			return 0;
-		if (!progress && !data_pending(x->ch) && (rc = wait_socket(x->c, x->deadline)))
+		if (!progress && (rc = wait_for_data(x)))
 			return rc;
 	}
 }
@@ -766,6 +779,13 @@ static void exec_error(struct exec_io *x, int r, const char *cmd, int timeout_ms
 		 x->c->dead ? "connection lost" : session_error(x->c->s));
 }
 
+/* A call on a connection that failed before: fails fast. */
+static int lost_earlier(struct ssh_conn *c, struct buf *err)
+{
+	buf_setf(err, "SSH connection to %s was lost earlier", c->name);
+	return SSH_ERR_CHANNEL;
+}
+
 int ssh_exec(struct ssh_conn *c, const char *cmd, const void *in, size_t inlen, int timeout_ms,
 	     struct ssh_exec_result *res, struct buf *err)
 {
@@ -802,10 +822,8 @@ int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t i
 			     gate ? SSH_GATE_WAIT : SSH_GATE_OPEN, BUF_INIT, 0, 0 };
 	int r;
 
-	if (c->dead) {
-		buf_setf(err, "SSH connection to %s was lost earlier", c->name);
-		return SSH_ERR_CHANNEL;
-	}
+	if (c->dead)
+		return lost_earlier(c, err);
 	r = exec_run(&x, cmd, timeout_ms, err);
 	if (x.pre.len)
 		explicit_bzero(x.pre.buf, x.pre.len);
@@ -813,7 +831,6 @@ int ssh_exec_gated(struct ssh_conn *c, const char *cmd, const void *in, size_t i
 	return r;
 }
 
-/* The cipher name of an "openssh-key-v1" blob is "none" for a clear key. */
 /* ---- a command that serves many requests: ssh_stream ---- */
 
 struct ssh_stream {
@@ -839,10 +856,8 @@ int ssh_stream_open(struct ssh_conn *c, const char *cmd, int timeout_ms, struct 
 	int r;
 
 	*out = NULL;
-	if (c->dead) {
-		buf_setf(err, "SSH connection to %s was lost earlier", c->name);
-		return SSH_ERR_CHANNEL;
-	}
+	if (c->dead)
+		return lost_earlier(c, err);
 	st = xcalloc(1, sizeof(*st));
 	ssh_exec_result_init(&st->res);
 	st->cmd = xstrdup(cmd);
@@ -888,21 +903,16 @@ int ssh_stream_call(struct ssh_stream *st, const void *in, size_t inlen, int tim
 	struct exec_io *x = &st->x;
 	int progress, rc, done;
 
-	if (x->c->dead) {
-		buf_setf(err, "SSH connection to %s was lost earlier", x->c->name);
-		return SSH_ERR_CHANNEL;
-	}
+	if (x->c->dead)
+		return lost_earlier(x->c, err);
 	x->in = in;
 	x->inlen = inlen;
 	x->inoff = 0;
 	x->deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	x->c->last_recv = now_ms();
 	for (;;) {
-		progress = 0;
-		if ((rc = write_stdin(x, &progress)) ||
-		    (rc = read_stream(x->ch, 0, &st->res.out, &progress)) ||
-		    (rc = read_stream(x->ch, SSH_EXTENDED_DATA_STDERR, &st->res.errb, &progress)))
-			return stream_error(st, SSH_ERR_CHANNEL, st->cmd, timeout_ms, err);
+		if ((rc = move_data(x, &progress)))
+			return stream_error(st, rc, st->cmd, timeout_ms, err);
 		if (progress && st->res.out.len && (done = enough(&st->res.out, arg))) {
 			if (done < 0) {
 				buf_setf(err, "the command on %s answered out of turn", x->c->name);
@@ -912,7 +922,7 @@ int ssh_stream_call(struct ssh_stream *st, const void *in, size_t inlen, int tim
 		}
 		if (libssh2_channel_eof(x->ch))
 			return stream_ended(st, err);
-		if (!progress && !data_pending(x->ch) && (rc = wait_socket(x->c, x->deadline)))
+		if (!progress && (rc = wait_for_data(x)))
 			return stream_error(st, rc, st->cmd, timeout_ms, err);
 	}
 }
@@ -934,6 +944,7 @@ void ssh_stream_close(struct ssh_stream *st)
 	free(st);
 }
 
+/* The cipher name of an "openssh-key-v1" blob is "none" for a clear key. */
 static int openssh_blob_encrypted(const unsigned char *blob, int len)
 {
 	static const char magic[] = "openssh-key-v1";

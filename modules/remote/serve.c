@@ -211,30 +211,46 @@ static int pump(const struct out *in, pid_t pid, int to, int from_out, int from_
 	return p[3].fd < 0 ? -1 : 0;
 }
 
+/*
+ * Forks the module with pipes for its 0, 1 and 2, of which we keep the
+ * write end of its stdin (non-blocking: a module that writes before it has
+ * read all its stdin must not wedge us both) and the read ends of its
+ * output. Its pid, or -1 with no pipe left open.
+ */
+static pid_t start_module(const struct request *q, const char *script, int fds[3][2])
+{
+	pid_t pid = -1;
+	int made, i;
+
+	for (made = 0; made < 3 && pipe(fds[made]) == 0; made++)
+		;
+	if (made == 3 && (pid = fork()) == 0)
+		child(q, script, fds);
+	for (i = 0; i < made; i++) {
+		if (pid < 0 || i > 0)
+			close(fds[i][1]);
+		if (pid < 0 || i == 0)
+			close(fds[i][0]);
+	}
+	if (pid > 0)
+		fcntl(fds[0][1], F_SETFL, O_NONBLOCK);
+	return pid;
+}
+
 /* Runs one request to its end; -1 if the controller is gone. */
 static int serve_one(const struct request *q)
 {
-	char script[LINE_MAX_LEN + 64];
-	char line[32];
-	int fds[3][2], status, i, n;
+	char script[LINE_MAX_LEN + 64], line[32];
+	int fds[3][2], status, n;
 	pid_t pid;
+
 	if (strcmp(q->kind, "helper")) {
 		snprintf(script, sizeof(script), "%s/%s.sh", scripts_dir, q->name);
 		if (access(script, R_OK))
 			return say_exit(EXIT_MODULE_MISSING, 0);
 	}
-	for (i = 0; i < 3; i++)
-		if (pipe(fds[i]) < 0)
-			return say_exit(127, 0);
-	if ((pid = fork()) < 0)
+	if ((pid = start_module(q, script, fds)) < 0)
 		return say_exit(127, 0);
-	if (!pid)
-		child(q, script, fds);
-	close(fds[0][0]);
-	close(fds[1][1]);
-	close(fds[2][1]);
-	/* a module that writes before it reads all its stdin must not wedge us both */
-	fcntl(fds[0][1], F_SETFL, O_NONBLOCK);
 	n = snprintf(line, sizeof(line), "pid %ld\n", (long)pid);
 	if (write_all(1, line, (size_t)n) < 0 || pump(&q->in, pid, fds[0][1], fds[1][0], fds[2][0]) < 0) {
 		waitpid(pid, &status, 0);
